@@ -1,0 +1,95 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+using Inspur.Domain.Channels;
+using static Inspur.Domain.Channels.ChannelCommands;
+using static Inspur.Domain.Channels.ChannelEvents;
+using static Inspur.Domain.Channels.ChannelQueries;
+using static Inspur.Domain.Channels.ChannelReplies;
+
+namespace Inspur.Actors.Channels;
+
+/// <summary>The sharded, persistent <c>channel</c> entity: persists what <see cref="ChannelState.Process"/> decides.</summary>
+public sealed class ChannelActor : ReceivePersistentActor
+{
+    public const string EntityTypeName = "channel";
+    public const int SnapshotEvery = 50;
+
+    private static readonly string[] Tags = [ChannelEvents.Tag];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ChannelState _state;
+
+    public ChannelActor(string entityId)
+    {
+        _state = ChannelState.Empty(new ChannelId(entityId));
+        PersistenceId = $"{EntityTypeName}-{entityId}";
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is ChannelState snapshot) _state = snapshot;
+        });
+        Recover<IChannelEvent>(evt => _state = _state.Apply(evt));
+
+        Command<IChannelCommand>(Handle);
+        Command<GetChannel>(_ =>
+        {
+            Sender.Tell((IChannelReply?)_state.View() ?? NotFound());
+            PassivateIfEmpty();
+        });
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "snapshot of {0} failed", PersistenceId));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "deleting old snapshots of {0} failed", PersistenceId));
+    }
+
+    public override string PersistenceId { get; }
+
+    private void Handle(IChannelCommand command)
+    {
+        var (events, rejection) = _state.Process(command, DateTimeOffset.UtcNow);
+        if (rejection is not null)
+        {
+            Sender.Tell(rejection);
+            PassivateIfEmpty();
+            return;
+        }
+
+        if (events.Count == 0)
+        {
+            Sender.Tell(_state.View()!);
+            return;
+        }
+
+        var tagged = events.Select(e => new Tagged(e, Tags));
+        var remaining = events.Count;
+        PersistAll(tagged, t =>
+        {
+            _state = _state.Apply((IChannelEvent)t.Payload);
+            if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
+            if (--remaining == 0) Sender.Tell(_state.View()!);
+        });
+    }
+
+    private ChannelRejected NotFound() =>
+        new(_state.ChannelId, ChannelRejection.NotFound, $"channel '{_state.ChannelId}' does not exist");
+
+    /// <summary>An entity woken by a query or a refused command for a channel that does not exist need not stay in memory.</summary>
+    private void PassivateIfEmpty()
+    {
+        if (!_state.Exists) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+    }
+}
+
+/// <summary>Routes every <see cref="IWithChannelId"/> message to its channel entity.</summary>
+public sealed class ChannelMessageExtractor() : HashCodeMessageExtractor(ShardCount)
+{
+    public const int ShardCount = 100;
+
+    public override string? EntityId(object message) => message switch
+    {
+        IWithChannelId m => m.ChannelId.Value,
+        _ => null,
+    };
+}

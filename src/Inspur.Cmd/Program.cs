@@ -1,0 +1,3 @@
+using Inspur.Cmd;
+
+return await Pbm.RunAsync(args, Console.In, Console.Out, Console.Error);

@@ -1,0 +1,54 @@
+namespace Inspur.Domain.Channels;
+
+/// <summary>The configuration an operator gives a channel (the media pipeline settings come later).</summary>
+public sealed record ChannelConfig(string Name, int Number);
+
+/// <summary>Commands a channel entity accepts.</summary>
+public static class ChannelCommands
+{
+    public interface IChannelCommand : IWithChannelId, IInspurMessage;
+
+    public sealed record CreateChannel(ChannelId ChannelId, ChannelConfig Config) : IChannelCommand;
+
+    public sealed record UpdateChannel(ChannelId ChannelId, ChannelConfig Config) : IChannelCommand;
+}
+
+/// <summary>Queries a channel entity answers without changing state.</summary>
+public static class ChannelQueries
+{
+    public sealed record GetChannel(ChannelId ChannelId) : IWithChannelId, IInspurMessage;
+}
+
+/// <summary>Facts a channel entity persists; tagged <see cref="ChannelEvents.Tag"/> for projections.</summary>
+public static class ChannelEvents
+{
+    public const string Tag = "channel";
+
+    public interface IChannelEvent : IWithChannelId, IInspurMessage
+    {
+        DateTimeOffset At { get; }
+    }
+
+    public sealed record ChannelCreated(ChannelId ChannelId, ChannelConfig Config, DateTimeOffset At) : IChannelEvent;
+
+    public sealed record ChannelUpdated(ChannelId ChannelId, ChannelConfig Config, DateTimeOffset At) : IChannelEvent;
+}
+
+/// <summary>What a channel entity answers.</summary>
+public static class ChannelReplies
+{
+    public interface IChannelReply : IInspurMessage;
+
+    /// <summary>The channel as it is after the command or at the time of the query.</summary>
+    public sealed record ChannelView(ChannelId ChannelId, ChannelConfig Config, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt) : IChannelReply;
+
+    public sealed record ChannelRejected(ChannelId ChannelId, ChannelRejection Reason, string Message) : IChannelReply;
+}
+
+/// <summary>Why a channel command was refused; the REST layer maps each to an HTTP status.</summary>
+public enum ChannelRejection
+{
+    NotFound,
+    AlreadyExists,
+    Invalid,
+}

@@ -1,0 +1,76 @@
+using System.Runtime.Serialization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Akka.Actor;
+using Akka.Serialization;
+using Inspur.Domain.Channels;
+
+namespace Inspur.Domain.Serialization;
+
+/// <summary>
+/// The one serializer for our persisted and remote messages: System.Text.Json with an explicit, stable manifest per type,
+/// so renaming a class never orphans stored events and nothing falls back to Newtonsoft.
+/// </summary>
+public sealed class InspurSerializer : SerializerWithStringManifest
+{
+    public const int SerializerId = 7301;
+
+    /// <summary>Manifest → type. A manifest is forever: add new ones, never change or reuse one.</summary>
+    public static readonly IReadOnlyDictionary<string, Type> Manifests = new Dictionary<string, Type>
+    {
+        ["channel-create.v1"] = typeof(ChannelCommands.CreateChannel),
+        ["channel-update.v1"] = typeof(ChannelCommands.UpdateChannel),
+        ["channel-get.v1"] = typeof(ChannelQueries.GetChannel),
+        ["channel-created.v1"] = typeof(ChannelEvents.ChannelCreated),
+        ["channel-updated.v1"] = typeof(ChannelEvents.ChannelUpdated),
+        ["channel-view.v1"] = typeof(ChannelReplies.ChannelView),
+        ["channel-rejected.v1"] = typeof(ChannelReplies.ChannelRejected),
+        ["channel-state.v1"] = typeof(ChannelState),
+    };
+
+    private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);
+
+    public static readonly JsonSerializerOptions JsonOptions = CreateOptions();
+
+    public InspurSerializer(ExtendedActorSystem system) : base(system)
+    {
+    }
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) =>
+        ManifestByType.TryGetValue(o.GetType(), out var manifest)
+            ? manifest
+            : throw new SerializationException($"{o.GetType().FullName} has no manifest in {nameof(InspurSerializer)}.{nameof(Manifests)}");
+
+    public override byte[] ToBinary(object obj)
+    {
+        Manifest(obj);
+        return JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), JsonOptions);
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        if (!Manifests.TryGetValue(manifest, out var type))
+            throw new SerializationException($"unknown manifest '{manifest}' for {nameof(InspurSerializer)}");
+        return JsonSerializer.Deserialize(bytes, type, JsonOptions)
+               ?? throw new SerializationException($"null payload for manifest '{manifest}'");
+    }
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        options.Converters.Add(new ChannelIdConverter());
+        options.Converters.Add(new JsonStringEnumConverter());
+        return options;
+    }
+
+    private sealed class ChannelIdConverter : JsonConverter<ChannelId>
+    {
+        public override ChannelId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            new(reader.GetString() ?? throw new JsonException("channel id must be a string"));
+
+        public override void Write(Utf8JsonWriter writer, ChannelId value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.Value);
+    }
+}

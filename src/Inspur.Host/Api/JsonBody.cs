@@ -1,0 +1,100 @@
+using System.Text.Json;
+
+namespace Inspur.Host.Api;
+
+/// <summary>Reads a bounded JSON object body and its fields, turning every defect into a problem+json answer naming the field.</summary>
+public static class JsonBody
+{
+    public const int MaxBytes = 64 * 1024;
+
+    public static async Task<(JsonElement Body, IResult? Error)> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentType is not { } type || !(type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ||
+                                                      type.Contains("+json", StringComparison.OrdinalIgnoreCase)))
+            return (default, Results.Problem("send the body as application/json", statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported media type"));
+
+        if (request.ContentLength > MaxBytes) return (default, TooLarge());
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes) return (default, TooLarge());
+            buffer.Write(chunk, 0, read);
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(buffer.ToArray());
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                return (default, Invalid("body", "the body must be a JSON object"));
+            return (doc.RootElement.Clone(), null);
+        }
+        catch (JsonException ex)
+        {
+            return (default, Invalid("body", $"malformed JSON: {ex.Message}"));
+        }
+    }
+
+    public static string? RequiredString(JsonElement body, string name, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            errors[name] = [$"{name} is required"];
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors[name] = [$"{name} must be a string, not {Kind(value)}"];
+            return null;
+        }
+
+        return value.GetString();
+    }
+
+    public static int? RequiredInt(JsonElement body, string name, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            errors[name] = [$"{name} is required"];
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
+        {
+            errors[name] = [$"{name} must be an integer, not {Kind(value)}"];
+            return null;
+        }
+
+        return number;
+    }
+
+    /// <summary>A misspelt field is reported rather than silently ignored.</summary>
+    public static void RejectUnknown(JsonElement body, IReadOnlyCollection<string> allowed, Dictionary<string, string[]> errors)
+    {
+        foreach (var property in body.EnumerateObject())
+        {
+            if (!allowed.Contains(property.Name))
+                errors[property.Name] = [$"unknown field '{property.Name}'; allowed: {string.Join(", ", allowed)}"];
+        }
+    }
+
+    private static string Kind(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number => "a non-integer or out-of-range number",
+        JsonValueKind.String => "a string",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        _ => value.ValueKind.ToString().ToLowerInvariant(),
+    };
+
+    private static IResult TooLarge() =>
+        Results.Problem($"the body must be at most {MaxBytes} bytes", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+
+    private static IResult Invalid(string field, string message) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+}

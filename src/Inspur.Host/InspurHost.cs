@@ -1,0 +1,110 @@
+using Akka.Hosting;
+using Inspur.Actors.Channels;
+using Inspur.Actors.Configuration;
+using Inspur.Host.Api;
+using Inspur.Host.Health;
+using Inspur.Host.Ops;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Prometheus;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace Inspur.Host;
+
+/// <summary>The composition root of a node: configuration, Akka by role, REST, ops endpoint, health and metrics.</summary>
+public static class InspurHost
+{
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        var settings = NodeSettingsReader.Read(builder.Configuration);
+        var hoconDir = builder.Configuration["Inspur:HoconDir"] ?? Path.Combine(AppContext.BaseDirectory, "hocon");
+        var akkaConfig = InspurAkkaConfig.Build(settings, hoconDir);
+        var roles = InspurAkkaConfig.Roles(akkaConfig);
+
+        builder.Host.UseSerilog((context, logger) =>
+        {
+            logger.ReadFrom.Configuration(context.Configuration).Enrich.FromLogContext();
+            if (context.Configuration.GetValue<bool>("Inspur:Logging:Json")) logger.WriteTo.Console(new CompactJsonFormatter());
+            else logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+        });
+
+        builder.Services.AddAkka(settings.ActorSystemName, (akka, _) =>
+        {
+            akka.ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
+            akka.WithInspurNode(akkaConfig).WithChannelActors(roles);
+        });
+
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<IChannelService, ChannelService>();
+        builder.Services.AddSingleton(OpsEndpointSettings.Read(builder.Configuration));
+        builder.Services.AddSingleton<OpsCommands>();
+        builder.Services.AddHostedService<OpsEndpoint>();
+        builder.Services.AddSingleton<ReadinessProbe>();
+        builder.Services.AddSingleton<ClusterMetrics>();
+        builder.Services.AddProblemDetails();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSerilogRequestLogging();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseHttpMetrics();
+
+        app.MapChannelApi();
+        app.MapHealth();
+        app.Services.GetRequiredService<ClusterMetrics>().Register();
+        app.MapMetrics("/metrics");
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+            foreach (var address in addresses ?? [])
+                Console.WriteLine($"Inspur.Akka node is up: open {address}/ (roles: {string.Join(",", roles)})");
+        });
+        return app;
+    }
+}
+
+/// <summary>Reads <see cref="InspurNodeSettings"/> from the <c>Inspur</c> section; lists may be arrays or comma-separated strings.</summary>
+public static class NodeSettingsReader
+{
+    public static InspurNodeSettings Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Inspur");
+        var defaults = new InspurNodeSettings();
+        return new InspurNodeSettings
+        {
+            Host = section["Host"],
+            Port = section["Port"] is { } port
+                ? int.TryParse(port, out var p) && p is >= 0 and <= 65535 ? p : throw new InvalidOperationException($"Inspur:Port '{port}' is not a port number")
+                : null,
+            Roles = List(section, "Roles"),
+            SeedNodes = List(section, "SeedNodes"),
+            StableAfter = section["StableAfter"],
+            DataDir = section["DataDir"] ?? defaults.DataDir,
+            Postgres = string.IsNullOrWhiteSpace(section["Postgres"]) ? null : section["Postgres"],
+            Hocon = section["Hocon"],
+        };
+    }
+
+    private static IReadOnlyList<string>? List(IConfigurationSection section, string key)
+    {
+        var child = section.GetSection(key);
+        if (child.Value is { } flat)
+            return flat.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var items = child.GetChildren().Select(c => c.Value).OfType<string>().ToList();
+        return items.Count == 0 ? null : items;
+    }
+}

@@ -1,0 +1,4 @@
+using Inspur.Host;
+
+var app = InspurHost.Create(args);
+await app.RunAsync();
