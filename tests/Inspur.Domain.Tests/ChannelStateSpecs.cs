@@ -1,0 +1,131 @@
+using Inspur.Domain.Channels;
+using static Inspur.Domain.Channels.ChannelCommands;
+using static Inspur.Domain.Channels.ChannelEvents;
+
+namespace Inspur.Domain.Tests;
+
+public sealed class ChannelStateSpecs
+{
+    private static readonly ChannelId Id = new("cctv-1");
+    private static readonly ChannelConfig Config = new("CCTV 1", 1);
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    private static ChannelState Created() => ChannelState.Empty(Id).Apply(new ChannelCreated(Id, Config, Now));
+
+    [Fact]
+    public void Create_on_a_new_channel_emits_ChannelCreated()
+    {
+        var (events, rejection) = ChannelState.Empty(Id).Process(new CreateChannel(Id, Config), Now);
+
+        Assert.Null(rejection);
+        Assert.Equal([new ChannelCreated(Id, Config, Now)], events);
+    }
+
+    [Fact]
+    public void Create_twice_is_rejected_as_already_existing()
+    {
+        var (events, rejection) = Created().Process(new CreateChannel(Id, Config with { Name = "Other" }), Now);
+
+        Assert.Empty(events);
+        Assert.Equal(ChannelRejection.AlreadyExists, rejection!.Reason);
+    }
+
+    [Fact]
+    public void Update_of_a_missing_channel_is_rejected_as_not_found()
+    {
+        var (events, rejection) = ChannelState.Empty(Id).Process(new UpdateChannel(Id, Config), Now);
+
+        Assert.Empty(events);
+        Assert.Equal(ChannelRejection.NotFound, rejection!.Reason);
+    }
+
+    [Fact]
+    public void Update_with_the_same_config_changes_nothing()
+    {
+        var (events, rejection) = Created().Process(new UpdateChannel(Id, Config), Now);
+
+        Assert.Null(rejection);
+        Assert.Empty(events);
+    }
+
+    [Fact]
+    public void Update_with_a_new_config_emits_ChannelUpdated_and_apply_bumps_the_version()
+    {
+        var changed = Config with { Name = "CCTV-1 HD", Number = 101 };
+        var later = Now.AddMinutes(5);
+        var state = Created();
+
+        var (events, _) = state.Process(new UpdateChannel(Id, changed), later);
+        var after = state.Apply(Assert.Single(events));
+
+        Assert.Equal(new ChannelUpdated(Id, changed, later), events[0]);
+        Assert.Equal(2, after.Version);
+        Assert.Equal(changed, after.Config);
+        Assert.Equal(Now, after.CreatedAt);
+        Assert.Equal(later, after.UpdatedAt);
+    }
+
+    [Theory]
+    [InlineData("", 1, "name")]
+    [InlineData("   ", 1, "name")]
+    [InlineData("bad\nname", 1, "name")]
+    [InlineData("ok", 0, "number")]
+    [InlineData("ok", -5, "number")]
+    [InlineData("ok", 100_000, "number")]
+    public void Invalid_config_is_rejected_naming_the_field(string name, int number, string field)
+    {
+        var (events, rejection) = ChannelState.Empty(Id).Process(new CreateChannel(Id, new ChannelConfig(name, number)), Now);
+
+        Assert.Empty(events);
+        Assert.Equal(ChannelRejection.Invalid, rejection!.Reason);
+        Assert.StartsWith(field, rejection.Message);
+    }
+
+    [Fact]
+    public void A_name_longer_than_the_limit_is_rejected()
+    {
+        var config = new ChannelConfig(new string('x', ChannelState.MaxNameLength + 1), 1);
+
+        Assert.Equal(ChannelRejection.Invalid, ChannelState.Empty(Id).Process(new CreateChannel(Id, config), Now).Rejection!.Reason);
+        Assert.Null(ChannelState.Validate(config with { Name = new string('x', ChannelState.MaxNameLength) }));
+    }
+
+    [Fact]
+    public void A_command_for_another_channel_is_rejected()
+    {
+        var (events, rejection) = ChannelState.Empty(Id).Process(new CreateChannel(new ChannelId("other"), Config), Now);
+
+        Assert.Empty(events);
+        Assert.Equal(ChannelRejection.Invalid, rejection!.Reason);
+    }
+
+    [Fact]
+    public void View_is_null_until_the_channel_exists()
+    {
+        Assert.Null(ChannelState.Empty(Id).View());
+        Assert.Equal(Config, Created().View()!.Config);
+    }
+
+    [Theory]
+    [InlineData("cctv-1", true)]
+    [InlineData("a", true)]
+    [InlineData("9", true)]
+    [InlineData("", false)]
+    [InlineData("-lead", false)]
+    [InlineData("Upper", false)]
+    [InlineData("has space", false)]
+    [InlineData("../etc", false)]
+    [InlineData("a/b", false)]
+    [InlineData("ok\n", false)]
+    public void Channel_ids_are_url_and_path_safe(string value, bool valid)
+    {
+        Assert.Equal(valid, ChannelId.IsValid(value));
+    }
+
+    [Fact]
+    public void Channel_ids_are_at_most_64_characters()
+    {
+        Assert.True(ChannelId.IsValid(new string('a', 64)));
+        Assert.False(ChannelId.IsValid(new string('a', 65)));
+    }
+}

@@ -1,0 +1,132 @@
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Configuration;
+using Inspur.Domain.Channels;
+using Inspur.Domain.Serialization;
+using static Inspur.Domain.Channels.ChannelCommands;
+using static Inspur.Domain.Channels.ChannelEvents;
+using static Inspur.Domain.Channels.ChannelQueries;
+using static Inspur.Domain.Channels.ChannelReplies;
+
+namespace Inspur.Domain.Tests;
+
+/// <summary>Every persisted and remote message survives a round trip through the serializer Akka picks for it.</summary>
+public sealed class InspurSerializerSpecs : IDisposable
+{
+    private static readonly ChannelId Id = new("cctv-1");
+    private static readonly ChannelConfig Config = new("CCTV 1 综合", 1);
+    private static readonly DateTimeOffset At = new(2026, 11, 24, 12, 30, 15, 123, TimeSpan.FromHours(8));
+
+    /// <summary>One sample per message type; <see cref="Every_message_type_has_a_sample"/> keeps this complete.</summary>
+    public static readonly IReadOnlyList<IInspurMessage> Samples =
+    [
+        new CreateChannel(Id, Config),
+        new UpdateChannel(Id, Config with { Number = 2 }),
+        new GetChannel(Id),
+        new ChannelCreated(Id, Config, At),
+        new ChannelUpdated(Id, Config, At),
+        new ChannelView(Id, Config, 7, At, At.AddDays(1)),
+        new ChannelRejected(Id, ChannelRejection.AlreadyExists, "channel 'cctv-1' already exists"),
+        new ChannelState(Id, Config, 3, At, At),
+        ChannelState.Empty(Id),
+    ];
+
+    public static TheoryData<int> SampleIndexes() => new(Enumerable.Range(0, Samples.Count));
+
+    private readonly ActorSystem _system = ActorSystem.Create("serializer-specs", LoadAkkaConf());
+
+    [Theory]
+    [MemberData(nameof(SampleIndexes))]
+    public void Round_trips_through_the_serializer_akka_binds(int index)
+    {
+        var message = Samples[index];
+        var serializer = _system.Serialization.FindSerializerFor(message);
+        Assert.IsType<InspurSerializer>(serializer);
+
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
+        var bytes = serializer.ToBinary(message);
+        var back = _system.Serialization.Deserialize(bytes, serializer.Identifier, manifest);
+
+        Assert.Equal(message, back);
+    }
+
+    [Fact]
+    public void Every_message_type_has_a_manifest_and_a_sample()
+    {
+        var types = typeof(IInspurMessage).Assembly.GetTypes()
+            .Where(t => typeof(IInspurMessage).IsAssignableFrom(t) && t is { IsInterface: false, IsAbstract: false })
+            .ToHashSet();
+
+        Assert.Equal(types.OrderBy(t => t.FullName), InspurSerializer.Manifests.Values.OrderBy(t => t.FullName));
+        Assert.Equal(types.OrderBy(t => t.FullName), Samples.Select(s => s.GetType()).Distinct().OrderBy(t => t.FullName));
+    }
+
+    [Fact]
+    public void Every_message_type_has_a_sample()
+    {
+        Assert.All(InspurSerializer.Manifests.Values, type => Assert.Contains(Samples, s => s.GetType() == type));
+    }
+
+    [Fact]
+    public void Manifests_are_stable_strings_not_type_names()
+    {
+        var serializer = new InspurSerializer((ExtendedActorSystem)_system);
+
+        Assert.Equal("channel-created.v1", serializer.Manifest(Samples[3]));
+        Assert.All(InspurSerializer.Manifests.Keys, m => Assert.DoesNotContain("Inspur.", m));
+    }
+
+    [Fact]
+    public void The_payload_is_plain_json_with_ids_as_strings()
+    {
+        var serializer = new InspurSerializer((ExtendedActorSystem)_system);
+
+        var json = System.Text.Encoding.UTF8.GetString(serializer.ToBinary(new ChannelCreated(Id, Config, At)));
+
+        Assert.Contains("\"channelId\":\"cctv-1\"", json);
+        Assert.DoesNotContain("$type", json);
+    }
+
+    [Fact]
+    public void An_unknown_manifest_is_an_error_not_a_guess()
+    {
+        var serializer = new InspurSerializer((ExtendedActorSystem)_system);
+
+        var error = Assert.Throws<SerializationException>(() => serializer.FromBinary("{}"u8.ToArray(), "no-such.v1"));
+        Assert.Contains("no-such.v1", error.Message);
+    }
+
+    [Fact]
+    public void A_type_without_a_manifest_is_refused()
+    {
+        var serializer = new InspurSerializer((ExtendedActorSystem)_system);
+
+        Assert.Throws<SerializationException>(() => serializer.ToBinary(new UnregisteredMessage()));
+    }
+
+    [Fact]
+    public void Corrupt_bytes_fail_loudly()
+    {
+        var serializer = new InspurSerializer((ExtendedActorSystem)_system);
+
+        Assert.ThrowsAny<Exception>(() => serializer.FromBinary("not json"u8.ToArray(), "channel-created.v1"));
+    }
+
+    public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
+
+    /// <summary>The real <c>hocon/akka.conf</c>, so the serializer binding under test is the one the host uses.</summary>
+    private static Config LoadAkkaConf()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, "hocon", "akka.conf");
+            if (File.Exists(path))
+                return ConfigurationFactory.ParseString("akka.actor.provider = local\nakka.remote.dot-netty.tcp.port = 0")
+                    .WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(path)));
+        }
+
+        throw new FileNotFoundException("hocon/akka.conf not found above the test folder");
+    }
+
+    private sealed record UnregisteredMessage : IInspurMessage;
+}
