@@ -3,6 +3,7 @@ using Inspur.Actors.Channels;
 using Inspur.Actors.Configuration;
 using Inspur.Host.Api;
 using Inspur.Host.Health;
+using Inspur.Host.Logging;
 using Inspur.Host.Ops;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -40,7 +41,7 @@ public static class InspurHost
             akka.ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
+                loggers.AddLogger<AkkaSerilogLogger>();
             });
             akka.WithInspurNode(akkaConfig).WithChannelActors(roles);
         });
