@@ -32,7 +32,7 @@ public sealed class OpsClient : IAsyncDisposable
             await tcp.ConnectAsync(address.Host, address.Port, timeout.Token);
             return new OpsClient(tcp);
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ArgumentException)
         {
             tcp.Dispose();
             var why = ex is OperationCanceledException ? $"no answer within {ConnectTimeout.TotalSeconds:0}s" : ex.Message;

@@ -41,17 +41,22 @@ public sealed record OpsEndpointAddress(string Host, int Port)
     public static OpsEndpointAddress FromFile(string path)
     {
         if (!File.Exists(path)) return Default;
+        string host;
+        int port;
         try
         {
             var config = Akka.Configuration.ConfigurationFactory.ParseString(File.ReadAllText(path));
-            return new OpsEndpointAddress(
-                config.GetString("petabridge.cmd.host", Default.Host),
-                config.GetInt("petabridge.cmd.port", Default.Port));
+            host = config.GetString("petabridge.cmd.host", Default.Host);
+            port = config.GetInt("petabridge.cmd.port", Default.Port);
         }
         catch (Exception ex) when (ex is not IOException)
         {
             throw new FormatException($"{path}: {ex.Message}", ex);
         }
+
+        if (string.IsNullOrWhiteSpace(host)) throw new FormatException($"{path}: petabridge.cmd.host is empty");
+        if (port is < 1 or > 65535) throw new FormatException($"{path}: petabridge.cmd.port {port} is not a port (1-65535)");
+        return new OpsEndpointAddress(host, port);
     }
 
     /// <summary>Parses <c>host:port</c> (IPv6 as <c>[::1]:9110</c>).</summary>

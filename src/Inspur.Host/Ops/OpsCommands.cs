@@ -83,8 +83,11 @@ public sealed class OpsCommands(ActorSystem system)
         }
         catch (Exception ex) when (ex is UriFormatException or ArgumentException or FormatException)
         {
-            return new Response(ExitCodes.Usage, $"'{addressText}' is not an address like akka.tcp://{system.Name}@host:port");
+            return NotAnAddress(addressText);
         }
+
+        if (string.IsNullOrEmpty(address.System) || string.IsNullOrEmpty(address.Host) || address.Port is null or < 1 or > 65535)
+            return NotAnAddress(addressText);
 
         var state = Cluster.State;
         var member = state.Members.Concat(state.Unreachable).FirstOrDefault(m => m.Address == address);
@@ -93,6 +96,9 @@ public sealed class OpsCommands(ActorSystem system)
         action(member);
         return new Response(ExitCodes.Ok, $"{verb} requested for {address}");
     }
+
+    private Response NotAnAddress(string text) =>
+        new(ExitCodes.Usage, $"'{text}' is not an address like akka.tcp://{system.Name}@host:port");
 
     private Response DownUnreachable()
     {
