@@ -58,7 +58,10 @@ public static class InspurHost
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseSerilogRequestLogging();
+        app.UseSerilogRequestLogging(options => options.GetLevel = (context, _, error) =>
+            error is not null || (context.Response.StatusCode >= 500 && !HealthEndpoints.IsProbe(context.Request.Path))
+                ? Serilog.Events.LogEventLevel.Error
+                : HealthEndpoints.IsProbe(context.Request.Path) ? Serilog.Events.LogEventLevel.Debug : Serilog.Events.LogEventLevel.Information);
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseHttpMetrics();

@@ -9,13 +9,25 @@ namespace Inspur.Host.Health;
 /// <summary><c>/healthz</c>: the process answers. <c>/readyz</c>: this node is an Up cluster member and its journal answers.</summary>
 public static class HealthEndpoints
 {
+    /// <summary>Probes and scrapes are frequent and expected to fail while a node starts: log them at debug level.</summary>
+    public static bool IsProbe(PathString path) =>
+        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics");
+
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", async (ReadinessProbe probe, CancellationToken ct) =>
         {
-            var report = await probe.CheckAsync(ct);
-            return Results.Json(report, statusCode: report.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            try
+            {
+                var report = await probe.CheckAsync(ct);
+                return Results.Json(report, statusCode: report.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // The prober hung up; nobody is left to answer.
+                return Results.Empty;
+            }
         });
         return app;
     }
@@ -51,6 +63,10 @@ public sealed class ReadinessProbe(ActorSystem system)
             };
         }
         catch (AskTimeoutException)
+        {
+            return $"no answer within {JournalTimeout.TotalSeconds:0}s";
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
             return $"no answer within {JournalTimeout.TotalSeconds:0}s";
         }
