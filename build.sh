@@ -61,7 +61,7 @@ cmd_test() {
   dotnet build "$ROOT/Inspur.Akka.sln" -c Release -v q -nologo
   local results; results=$(mktemp -d /tmp/inspur-test-results.XXXXXX)
   local status=0
-  dotnet test "$ROOT/Inspur.Akka.sln" -c Release --no-build --logger "trx" --results-directory "$results" "$@" || status=$?
+  dotnet test "$ROOT/Inspur.Akka.sln" -c Release --no-build -m:1 --logger "trx" --results-directory "$results" "$@" || status=$?
   python3 "$ROOT/.ci/summarize-trx.py" "$results" || true
   rm -rf "$results"
   return $status
