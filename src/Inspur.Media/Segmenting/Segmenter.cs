@@ -32,6 +32,8 @@ public sealed class Segmenter : IDisposable
     private readonly long _targetMs;
 
     private byte[] _patPackets = [];
+    private byte[] _patSection = [];
+    private byte[] _pmtSection = [];
     private byte[] _pmtPackets = [];
     private int _pmtPid = -1;
     private Pmt? _pmt;
@@ -103,6 +105,7 @@ public sealed class Segmenter : IDisposable
         _framer.Push(data, ref self, static (packet, ref s) => s.OnPacket(packet));
         Stats.SyncLosses = _framer.SyncLosses;
         Stats.SkippedBytes = _framer.SkippedBytes;
+        Stats.CrcErrors = _patAssembler.CrcErrors + _pmtAssembler.CrcErrors;
     }
 
     /// <summary>End of input: publishes the open segment (its last frame's duration estimated).</summary>
@@ -155,7 +158,11 @@ public sealed class Segmenter : IDisposable
             return;
         }
 
-        if (_pmt is null) return;
+        if (_pmt is null)
+        {
+            Stats.PacketsUnpublished++;
+            return;
+        }
 
         if (pid == _videoPid && h.PayloadUnitStart && h.HasPayload)
         {
@@ -178,7 +185,7 @@ public sealed class Segmenter : IDisposable
         }
 
         if (_open) Append(packet);
-        else Stats.PacketsWithoutKeyframe++;
+        else Stats.PacketsUnpublished++;
     }
 
     /// <summary>TR 101 290 1.4: one legal duplicate allowed; adaptation-only packets keep the counter.</summary>
@@ -214,6 +221,8 @@ public sealed class Segmenter : IDisposable
     private void Tick(long clock90k)
     {
         _clock90k = clock90k;
+        if (_lastPatClock == PesHeader.NoTimestamp) _lastPatClock = clock90k; // observation starts: a PAT is due within 0.5 s
+        if (_pmtPid >= 0 && _lastPmtClock == PesHeader.NoTimestamp) _lastPmtClock = clock90k;
         if (_lastPatClock != PesHeader.NoTimestamp && MpegTime.Diff(_lastPatClock, clock90k) > PsiTimeout90k)
         {
             Stats.PatErrors++;
@@ -238,7 +247,8 @@ public sealed class Segmenter : IDisposable
         _lastPatClock = _clock90k;
         if (pat.Programs.Count == 0) return;
         var pmtPid = pat.Programs[0].PmtPid;
-        if (pmtPid == _pmtPid && _patPackets.Length > 0) return;
+        if (section.SequenceEqual(_patSection)) return;
+        _patSection = section.ToArray();
         _patPackets = Packetize(TsConstants.PatPid, section);
         if (pmtPid != _pmtPid)
         {
@@ -258,7 +268,8 @@ public sealed class Segmenter : IDisposable
         }
 
         _lastPmtClock = _clock90k;
-        if (_pmt is not null && _pmt.Version == pmt.Version && _pmtPackets.Length > 0) return;
+        if (_pmt is not null && section.SequenceEqual(_pmtSection)) return;
+        _pmtSection = section.ToArray();
         var video = pmt.Video;
         var audio = pmt.Streams.FirstOrDefault(s => s.IsAudio);
         var changed = _pmt is not null && (_videoPid != (video?.Pid ?? -1) || _videoKind != (video?.Kind ?? StreamKind.Unknown) ||
@@ -291,7 +302,7 @@ public sealed class Segmenter : IDisposable
         {
             // An access unit without a usable timestamp cannot start anything; keep it inside the open segment.
             if (_open) Append(packet);
-            else Stats.PacketsWithoutKeyframe++;
+            else Stats.PacketsUnpublished++;
             return;
         }
 
@@ -340,7 +351,7 @@ public sealed class Segmenter : IDisposable
         {
             if (!keyframe || !AtSlotBoundary(pts))
             {
-                Stats.PacketsWithoutKeyframe += _buffer.Length / Size;
+                Stats.PacketsUnpublished += _buffer.Length / Size;
                 _buffer.Clear();
                 return;
             }
@@ -370,7 +381,7 @@ public sealed class Segmenter : IDisposable
             }
             else
             {
-                Stats.PacketsWithoutKeyframe += _buffer.Length / Size;
+                Stats.PacketsUnpublished += _buffer.Length / Size;
                 _buffer.Clear();
             }
 

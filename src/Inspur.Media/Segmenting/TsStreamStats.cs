@@ -32,8 +32,8 @@ public sealed class TsStreamStats
     /// <summary>PAT/PMT changes that changed the program (PIDs or stream types).</summary>
     public long ProgramChanges { get; internal set; }
 
-    /// <summary>Packets dropped before the first keyframe or after one was lost.</summary>
-    public long PacketsWithoutKeyframe { get; internal set; }
+    /// <summary>Packets not published: no program known yet, or no keyframe to start a segment with.</summary>
+    public long PacketsUnpublished { get; internal set; }
 
     /// <summary>Segments dropped because no keyframe arrived within the max duration.</summary>
     public long SegmentsDropped { get; internal set; }
@@ -44,5 +44,5 @@ public sealed class TsStreamStats
 
     public override string ToString() =>
         $"packets={Packets} segments={Segments} syncLoss={SyncLosses} skipped={SkippedBytes} pat={PatErrors} cc={ContinuityErrors} pmt={PmtErrors} " +
-        $"tei={TransportErrors} crc={CrcErrors} ptsJumps={PtsJumps} programChanges={ProgramChanges} noKeyframe={PacketsWithoutKeyframe} dropped={SegmentsDropped}";
+        $"tei={TransportErrors} crc={CrcErrors} ptsJumps={PtsJumps} programChanges={ProgramChanges} unpublished={PacketsUnpublished} dropped={SegmentsDropped}";
 }
