@@ -238,6 +238,12 @@ public sealed class Segmenter : IDisposable
 
     private void OnPat(ReadOnlySpan<byte> section)
     {
+        if (section.SequenceEqual(_patSection))
+        {
+            _lastPatClock = _clock90k;
+            return;
+        }
+
         if (section[0] != 0x00 || !Pat.TryParse(section, out var pat))
         {
             Stats.PatErrors++;
@@ -247,7 +253,6 @@ public sealed class Segmenter : IDisposable
         _lastPatClock = _clock90k;
         if (pat.Programs.Count == 0) return;
         var pmtPid = pat.Programs[0].PmtPid;
-        if (section.SequenceEqual(_patSection)) return;
         _patSection = section.ToArray();
         _patPackets = Packetize(TsConstants.PatPid, section);
         if (pmtPid != _pmtPid)
@@ -261,6 +266,12 @@ public sealed class Segmenter : IDisposable
 
     private void OnPmt(ReadOnlySpan<byte> section)
     {
+        if (_pmt is not null && section.SequenceEqual(_pmtSection))
+        {
+            _lastPmtClock = _clock90k;
+            return;
+        }
+
         if (section[0] != 0x02 || !Pmt.TryParse(section, out var pmt))
         {
             Stats.PmtErrors++;
@@ -268,7 +279,6 @@ public sealed class Segmenter : IDisposable
         }
 
         _lastPmtClock = _clock90k;
-        if (_pmt is not null && section.SequenceEqual(_pmtSection)) return;
         _pmtSection = section.ToArray();
         var video = pmt.Video;
         var audio = pmt.Streams.FirstOrDefault(s => s.IsAudio);
