@@ -452,6 +452,7 @@ public sealed class Segmenter : IDisposable
         var utc = ToUtc(pts);
         var seq = Slot(pts);
         if (seq <= _seq) seq = _seq + 1;
+        else if (_seq != long.MinValue && seq > _seq + 1 && !_nextDiscontinuity) Stats.SequenceGaps++;
         _seq = seq;
         _startPts = pts;
         _maxPtsInSegment = pts;

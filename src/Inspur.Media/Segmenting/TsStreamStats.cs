@@ -38,11 +38,17 @@ public sealed class TsStreamStats
     /// <summary>Segments dropped because no keyframe arrived within the max duration.</summary>
     public long SegmentsDropped { get; internal set; }
 
+    /// <summary>
+    /// Segments whose epoch-locked number skipped a slot without a timing break: the keyframe interval is longer than
+    /// the target duration, so the channel must raise its target duration or transcode with an aligned GOP.
+    /// </summary>
+    public long SequenceGaps { get; internal set; }
+
     public long Packets { get; internal set; }
 
     public long Segments { get; internal set; }
 
     public override string ToString() =>
         $"packets={Packets} segments={Segments} syncLoss={SyncLosses} skipped={SkippedBytes} pat={PatErrors} cc={ContinuityErrors} pmt={PmtErrors} " +
-        $"tei={TransportErrors} crc={CrcErrors} ptsJumps={PtsJumps} programChanges={ProgramChanges} unpublished={PacketsUnpublished} dropped={SegmentsDropped}";
+        $"tei={TransportErrors} crc={CrcErrors} ptsJumps={PtsJumps} programChanges={ProgramChanges} unpublished={PacketsUnpublished} dropped={SegmentsDropped} gaps={SequenceGaps}";
 }

@@ -91,6 +91,17 @@ public sealed class SegmenterSpecs
         }
     }
 
+    [Fact]
+    public async Task A_keyframe_interval_longer_than_the_target_is_reported_as_sequence_gaps()
+    {
+        var ts = await MediaSamples.H264Aac(seconds: 12, gop: 100);
+
+        var (sink, segmenter) = CollectingSink.Run(ts, Options() with { Anchor = null });
+
+        Assert.All(sink.Segments, s => Assert.Equal(4.0, s.Info.Duration.TotalSeconds, 3));
+        Assert.Equal(sink.Segments.Count - 1, segmenter.Stats.SequenceGaps);
+    }
+
     [Theory]
     [InlineData(50)]
     [InlineData(25)]
