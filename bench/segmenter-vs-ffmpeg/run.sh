@@ -15,5 +15,10 @@ if [ ! -f "$input" ]; then
     -t $((minutes * 60)) -c:v libx264 -preset ultrafast -b:v 6M -maxrate 6M -bufsize 12M -g 50 -keyint_min 50 -sc_threshold 0 \
     -c:a aac -b:a 128k -f mpegts "$input.tmp" && mv "$input.tmp" "$input"
 fi
+# The input is read from RAM (tmpfs): on VMs that reclaim the page cache eagerly both tools would otherwise measure the
+# virtual disk's read speed, not the muxer. Outputs still go to disk (a temp folder), as in production.
+ram=$(mktemp -d /dev/shm/inspur-bench.XXXXXX)
+trap 'rm -rf "$ram"' EXIT
+cp "$input" "$ram/input.ts"
 dotnet build "$here/SegmenterVsFfmpeg.csproj" -c Release -v q -nologo
-dotnet "$here/bin/Release/net10.0/SegmenterVsFfmpeg.dll" "$input" "$rounds"
+dotnet "$here/bin/Release/net10.0/SegmenterVsFfmpeg.dll" "$ram/input.ts" "$rounds"

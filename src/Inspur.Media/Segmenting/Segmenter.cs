@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Inspur.Media.Ts;
 
 namespace Inspur.Media.Segmenting;
@@ -9,7 +10,7 @@ namespace Inspur.Media.Segmenting;
 /// epoch-locked (the UTC slot of the segment's first keyframe), so packagers sharing an anchor number alike.
 /// Never throws on bad input: problems are counted in <see cref="Stats"/> and timing breaks become discontinuities.
 /// </summary>
-public sealed class Segmenter : IDisposable
+public sealed class Segmenter : ITsPacketConsumer, IDisposable
 {
     private const int Size = TsConstants.PacketSize;
     private static readonly long PsiTimeout90k = MpegTime.Clock / 2;
@@ -101,8 +102,7 @@ public sealed class Segmenter : IDisposable
     /// <summary>Feeds TS bytes in chunks of any size.</summary>
     public void Push(ReadOnlySpan<byte> data)
     {
-        var self = this;
-        _framer.Push(data, ref self, static (packet, ref s) => s.OnPacket(packet));
+        _framer.Push(data, this);
         Stats.SyncLosses = _framer.SyncLosses;
         Stats.SkippedBytes = _framer.SkippedBytes;
         Stats.CrcErrors = _patAssembler.CrcErrors + _pmtAssembler.CrcErrors;
@@ -127,6 +127,14 @@ public sealed class Segmenter : IDisposable
         _spare.Dispose();
     }
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void OnPackets(ReadOnlySpan<byte> packets)
+    {
+        for (var i = 0; i < packets.Length; i += Size) OnPacket(packets.Slice(i, Size));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnPacket(ReadOnlySpan<byte> packet)
     {
         Stats.Packets++;

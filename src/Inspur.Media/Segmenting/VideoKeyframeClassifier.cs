@@ -32,6 +32,7 @@ internal sealed class VideoKeyframeClassifier
         _mpeg2Skip = 0;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public KeyframeDecision Push(ReadOnlySpan<byte> data)
     {
         for (var i = 0; i < data.Length; i++)

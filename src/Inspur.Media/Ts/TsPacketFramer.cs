@@ -1,4 +1,13 @@
+using System.Runtime.CompilerServices;
+
 namespace Inspur.Media.Ts;
+
+/// <summary>Receives runs of aligned packets from a <see cref="TsPacketFramer"/>; the span is valid only during the call.</summary>
+public interface ITsPacketConsumer
+{
+    /// <summary><paramref name="packets"/> holds one or more whole 188-byte packets, each starting with the sync byte.</summary>
+    void OnPackets(ReadOnlySpan<byte> packets);
+}
 
 /// <summary>
 /// Cuts an arbitrary chunked byte stream into aligned 188-byte packets, resynchronising after sync loss
@@ -28,10 +37,10 @@ public sealed class TsPacketFramer
     public bool InSync => _locked;
 
     /// <summary>
-    /// Feeds bytes and calls <paramref name="onPacket"/> with each complete, aligned packet (a span valid only during the
-    /// call). Incomplete trailing bytes are kept for the next call.
+    /// Feeds bytes and hands <paramref name="consumer"/> every run of complete, aligned packets.
+    /// Incomplete trailing bytes are kept for the next call.
     /// </summary>
-    public void Push<TState>(ReadOnlySpan<byte> data, ref TState state, PacketHandler<TState> onPacket)
+    public void Push(ReadOnlySpan<byte> data, ITsPacketConsumer consumer)
     {
         var offset = 0;
         while (_carryLength > 0)
@@ -42,7 +51,7 @@ public sealed class TsPacketFramer
             data.Slice(offset, take).CopyTo(_carry.AsSpan(_carryLength));
             var before = _carryLength;
             var total = before + take;
-            var consumed = Scan(_carry.AsSpan(0, total), ref state, onPacket);
+            var consumed = Scan(_carry.AsSpan(0, total), consumer);
             if (consumed >= before)
             {
                 offset += consumed - before;
@@ -56,13 +65,10 @@ public sealed class TsPacketFramer
         }
 
         var rest = data[offset..];
-        var used = Scan(rest, ref state, onPacket);
+        var used = Scan(rest, consumer);
         rest[used..].CopyTo(_carry);
         _carryLength = rest.Length - used;
     }
-
-    /// <summary>Delegate for delivered packets.</summary>
-    public delegate void PacketHandler<TState>(ReadOnlySpan<byte> packet, ref TState state);
 
     /// <summary>Discards a trailing partial packet (end of input), counting it as skipped.</summary>
     public void Flush()
@@ -72,22 +78,24 @@ public sealed class TsPacketFramer
     }
 
     /// <summary>Delivers every packet it can from <paramref name="data"/>; returns how many bytes it consumed.</summary>
-    private int Scan<TState>(ReadOnlySpan<byte> data, ref TState state, PacketHandler<TState> onPacket)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int Scan(ReadOnlySpan<byte> data, ITsPacketConsumer consumer)
     {
         var pos = 0;
         while (true)
         {
             if (_locked)
             {
-                if (data.Length - pos < Size) return pos;
-                if (data[pos] == TsConstants.SyncByte)
+                var run = 0;
+                while (data.Length - pos - run >= Size && data[pos + run] == TsConstants.SyncByte) run += Size;
+                if (run > 0)
                 {
-                    Packets++;
-                    onPacket(data.Slice(pos, Size), ref state);
-                    pos += Size;
-                    continue;
+                    Packets += run / Size;
+                    consumer.OnPackets(data.Slice(pos, run));
+                    pos += run;
                 }
 
+                if (data.Length - pos < Size) return pos;
                 _locked = false;
                 SyncLosses++;
             }
