@@ -30,6 +30,34 @@ public sealed class ChannelRecoverySpecs
         await WriteStopRecover(Repo.TempDir("channel-recovery-pg"), db.ConnectionString);
     }
 
+    [Fact]
+    public async Task The_directory_follows_events_written_after_it_caught_up()
+    {
+        var dir = Repo.TempDir("channel-directory-live");
+        using var writer = await StartAsync(dir, null);
+        var channels = writer.Services.GetRequiredService<IChannelService>();
+        Assert.IsType<ChannelView>(await channels.CreateAsync(new ChannelId("before"), new ChannelConfig("Before", 1)));
+
+        using var reader = await StartAsync(dir, null);
+        var directory = reader.Services.GetRequiredService<IChannelService>();
+        Assert.Equal(["before"], (await directory.ListAsync()).Select(c => c.ChannelId.Value));
+
+        Assert.IsType<ChannelView>(await channels.CreateAsync(new ChannelId("after"), new ChannelConfig("After", 2)));
+        Assert.IsType<ChannelView>(await channels.UpdateAsync(new ChannelId("before"), new ChannelConfig("Before HD", 101)));
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        IReadOnlyList<ChannelView> seen = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            seen = await directory.ListAsync();
+            if (seen.Count == 2 && seen.Any(c => c.Version == 2)) break;
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(["after", "before"], seen.Select(c => c.ChannelId.Value));
+        Assert.Equal(new ChannelConfig("Before HD", 101), seen.Single(c => c.ChannelId.Value == "before").Config);
+    }
+
     private static async Task WriteStopRecover(string dataDir, string? postgres)
     {
         var one = new ChannelId("cctv-1");

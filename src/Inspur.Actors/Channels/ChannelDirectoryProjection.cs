@@ -26,21 +26,25 @@ public sealed class ChannelDirectoryProjection : ReceiveActor, IWithStash
     public sealed record Observed(ChannelView View);
 
     private sealed record Projected(EventEnvelope Envelope);
-    private sealed record CaughtUp(Offset Offset);
+    private sealed record CaughtUp
+    {
+        public static readonly CaughtUp Instance = new();
+    }
     private sealed record StreamFailed(Exception Cause);
 
     private readonly Dictionary<ChannelId, ChannelView> _channels = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly IMaterializer _materializer = Context.System.Materializer();
+    // Bound to this actor: its streams stop when it stops or restarts, so a restart never leaves a second feed behind.
+    private readonly IMaterializer _materializer = Context.Materializer();
     private Offset _offset = Offset.NoOffset();
 
     public ChannelDirectoryProjection()
     {
         Receive<Projected>(p => Project(p.Envelope));
         Receive<Observed>(o => Upsert(o.View));
-        Receive<CaughtUp>(c =>
+        Receive<CaughtUp>(_ =>
         {
-            _offset = c.Offset;
+            // Every replayed event was told to us before this message, so _offset is already the last one replayed.
             _log.Info("channel directory caught up with {0} channels", _channels.Count);
             Become(Live);
             Stash.UnstashAll();
@@ -58,7 +62,7 @@ public sealed class ChannelDirectoryProjection : ReceiveActor, IWithStash
         ReadJournal()
             .CurrentEventsByTag(Tag, Offset.NoOffset())
             .RunForeach(e => self.Tell(new Projected(e)), _materializer)
-            .ContinueWith(t => self.Tell(t.IsCompletedSuccessfully ? new CaughtUp(_offset) : new StreamFailed(t.Exception!)),
+            .ContinueWith(t => self.Tell(t.IsCompletedSuccessfully ? CaughtUp.Instance : new StreamFailed(t.Exception!)),
                 TaskScheduler.Default);
     }
 
