@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace Inspur.Media.Ingest;
+
+/// <summary>Where a UDP MPEG-TS feed arrives: a local port, optionally a multicast group joined on a chosen interface.</summary>
+public sealed record UdpIngestOptions(int Port)
+{
+    /// <summary>Local address to bind; any when null.</summary>
+    public IPAddress? BindAddress { get; init; }
+
+    /// <summary>Multicast group to join (e.g. 239.1.1.1); unicast when null.</summary>
+    public IPAddress? MulticastGroup { get; init; }
+
+    /// <summary>Interface address to join the group on; the default interface when null.</summary>
+    public IPAddress? MulticastInterface { get; init; }
+
+    /// <summary>Datagrams buffered while downstream is busy; older ones are kept, newer dropped and counted beyond this.</summary>
+    public int BufferDatagrams { get; init; } = 4096;
+
+    public int ReceiveBufferBytes { get; init; } = 8 * 1024 * 1024;
+
+    public void Validate()
+    {
+        if (Port is < 1 or > 65535) throw new ArgumentOutOfRangeException(nameof(Port), Port, "port must be 1-65535");
+        if (MulticastGroup is { } g && !IsMulticast(g)) throw new ArgumentException($"{g} is not a multicast address", nameof(MulticastGroup));
+        if (BufferDatagrams < 16) throw new ArgumentOutOfRangeException(nameof(BufferDatagrams), BufferDatagrams, "buffer at least 16 datagrams");
+    }
+
+    private static bool IsMulticast(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetwork ? (address.GetAddressBytes()[0] & 0xF0) == 0xE0 : address.IsIPv6Multicast;
+}
+
+/// <summary>
+/// An Akka.Streams source of UDP datagrams carrying MPEG-TS (1316-byte payloads usually). The socket is read by its own
+/// loop into a bounded buffer, because a sender cannot be slowed down: when downstream falls behind, datagrams are
+/// dropped and counted in the materialized <see cref="IngestStats"/>. Fails with the socket's error (e.g. port in use).
+/// </summary>
+public sealed class UdpTsSource(UdpIngestOptions options, TimeProvider? clock = null)
+    : GraphStageWithMaterializedValue<SourceShape<ByteString>, IngestStats>
+{
+    public UdpIngestOptions Options { get; } = options;
+
+    public TimeProvider Clock { get; } = clock ?? TimeProvider.System;
+
+    private readonly Outlet<ByteString> _out = new("udp.out");
+
+    public override SourceShape<ByteString> Shape => new(_out);
+
+    public override ILogicAndMaterializedValue<IngestStats> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
+    {
+        Options.Validate();
+        var logic = new Logic(this);
+        return new LogicAndMaterializedValue<IngestStats>(logic, logic.Stats);
+    }
+
+    private sealed class Logic : OutGraphStageLogic
+    {
+        private readonly UdpTsSource _stage;
+        private readonly Channel<ByteString> _buffer;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly TimeProvider _clock;
+        private Socket? _socket;
+        private Action? _onAvailable;
+        private Action<Exception>? _onFailure;
+        private bool _waiting;
+
+        public Logic(UdpTsSource stage) : base(stage.Shape)
+        {
+            _stage = stage;
+            _clock = stage.Clock;
+            _buffer = Channel.CreateBounded<ByteString>(new BoundedChannelOptions(stage.Options.BufferDatagrams)
+            {
+                FullMode = BoundedChannelFullMode.DropWrite,
+                SingleReader = true,
+                SingleWriter = true,
+            }, _ => Stats.Drop());
+            SetHandler(stage._out, this);
+        }
+
+        public IngestStats Stats { get; } = new();
+
+        public override void PreStart()
+        {
+            _onAvailable = GetAsyncCallback(() =>
+            {
+                if (_waiting && IsAvailable(_stage._out) && _buffer.Reader.TryRead(out var datagram))
+                {
+                    _waiting = false;
+                    Push(_stage._out, datagram);
+                }
+            });
+            _onFailure = GetAsyncCallback<Exception>(FailStage);
+            var options = _stage.Options;
+            var socket = new Socket(options.MulticastGroup?.AddressFamily ?? AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            try
+            {
+                socket.ReceiveBufferSize = options.ReceiveBufferBytes;
+                if (options.MulticastGroup is not null) socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                var any = socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+                socket.Bind(new IPEndPoint(options.BindAddress ?? any, options.Port));
+                if (options.MulticastGroup is { } group)
+                {
+                    if (group.AddressFamily == AddressFamily.InterNetwork)
+                        socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership,
+                            new MulticastOption(group, options.MulticastInterface ?? IPAddress.Any));
+                    else
+                        socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.AddMembership, new IPv6MulticastOption(group));
+                }
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                FailStage(new IOException($"cannot receive UDP on port {options.Port}{(options.MulticastGroup is null ? "" : $" group {options.MulticastGroup}")}: {ex.Message}", ex));
+                return;
+            }
+
+            _socket = socket;
+            _ = ReceiveLoop(socket);
+        }
+
+        public override void OnPull()
+        {
+            if (_buffer.Reader.TryRead(out var datagram)) Push(_stage._out, datagram);
+            else _waiting = true;
+        }
+
+        public override void PostStop()
+        {
+            _stop.Cancel();
+            _socket?.Dispose();
+        }
+
+        private async Task ReceiveLoop(Socket socket)
+        {
+            var buffer = new byte[65536];
+            try
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    var received = await socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                    if (received <= 0) continue;
+                    Stats.Received(received, _clock.GetUtcNow());
+                    var datagram = ByteString.CopyFrom(buffer, 0, received);
+                    if (_buffer.Writer.TryWrite(datagram)) _onAvailable!();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+            catch (SocketException ex)
+            {
+                _onFailure!(new IOException($"UDP receive on port {_stage.Options.Port} failed: {ex.Message}", ex));
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Inspur.Media.Ingest;
+using Inspur.Media.Segmenting;
+
+namespace Inspur.Media.Tests.Ingest;
+
+/// <summary>Real ffmpeg senders on loopback into the UDP source, unicast and multicast, and its failure modes.</summary>
+public sealed class UdpTsSourceSpecs : IAsyncLifetime
+{
+    private ActorSystem _system = null!;
+
+    public Task InitializeAsync()
+    {
+        _system = ActorSystem.Create("udp-source-specs", "akka.loglevel = WARNING");
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync() => _system.Terminate();
+
+    private static int FreeUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>ffmpeg playing a lavfi test pattern in real time to <paramref name="url"/> until killed.</summary>
+    private static Process Sender(string url)
+    {
+        var info = new ProcessStartInfo("ffmpeg")
+        {
+            ArgumentList =
+            {
+                "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+                "-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", "30", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25",
+                "-keyint_min", "25", "-sc_threshold", "0", "-c:a", "aac", "-f", "mpegts", url,
+            },
+            RedirectStandardError = true,
+        };
+        return Process.Start(info)!;
+    }
+
+    private async Task<(List<SegmentReady> Segments, IngestStats Stats)> ReceiveSegments(UdpIngestOptions options, string url, int count)
+    {
+        var ((stats, kill), segments) = Source.FromGraph(new UdpTsSource(options))
+            .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Both)
+            .Via(Flow.FromGraph(new SegmenterStage(new SegmenterOptions { TargetDuration = TimeSpan.FromSeconds(1) })))
+            .Where(o => o is SegmentReady)
+            .Select(o => (SegmentReady)o)
+            .Take(count)
+            .ToMaterialized(Sink.Seq<SegmentReady>(), Keep.Both)
+            .Run(_system.Materializer());
+        using var sender = Sender(url);
+        try
+        {
+            var done = await Task.WhenAny(segments, Task.Delay(TimeSpan.FromSeconds(60)));
+            Assert.True(done == segments, $"no {count} segments within 60 s; received {stats.Bytes} bytes; ffmpeg: {(sender.HasExited ? sender.StandardError.ReadToEnd() : "running")}");
+            return ((await segments).ToList(), stats);
+        }
+        finally
+        {
+            kill.Shutdown();
+            if (!sender.HasExited) sender.Kill(entireProcessTree: true);
+            await sender.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Unicast_ts_from_ffmpeg_becomes_segments()
+    {
+        var port = FreeUdpPort();
+
+        var (segments, stats) = await ReceiveSegments(new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback },
+            $"udp://127.0.0.1:{port}?pkt_size=1316", count: 3);
+
+        Assert.Equal(3, segments.Count);
+        Assert.True(stats.Datagrams > 0 && stats.Bytes >= segments.Sum(s => s.Bytes.Length) / 2);
+        Assert.Equal(0, stats.Dropped);
+        Assert.NotNull(stats.LastReceived);
+    }
+
+    [Fact]
+    public async Task Multicast_is_joined_on_the_chosen_interface()
+    {
+        var port = FreeUdpPort();
+        var group = IPAddress.Parse("239.255.42.7");
+
+        var (segments, _) = await ReceiveSegments(
+            new UdpIngestOptions(port) { MulticastGroup = group, MulticastInterface = IPAddress.Loopback },
+            $"udp://{group}:{port}?pkt_size=1316&localaddr=127.0.0.1", count: 2);
+
+        Assert.Equal(2, segments.Count);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_fails_the_stream_with_a_clear_error()
+    {
+        using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)holder.LocalEndPoint!).Port;
+
+        var run = Source.FromGraph(new UdpTsSource(new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback }))
+            .RunWith(Sink.Ignore<ByteString>(), _system.Materializer());
+
+        var error = await Assert.ThrowsAsync<IOException>(() => run);
+        Assert.Contains(port.ToString(), error.Message);
+    }
+
+    [Fact]
+    public async Task A_stalled_consumer_costs_dropped_datagrams_not_memory()
+    {
+        var port = FreeUdpPort();
+        var options = new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback, BufferDatagrams = 16 };
+        var queue = Source.FromGraph(new UdpTsSource(options))
+            .ToMaterialized(Sink.Queue<ByteString>().WithAttributes(Attributes.CreateInputBuffer(1, 1)), Keep.Both)
+            .Run(_system.Materializer());
+        var (stats, sink) = queue;
+        using var sender = new UdpClient();
+        var datagram = new byte[1316];
+        for (var i = 0; i < 2000; i++) await sender.SendAsync(datagram, new IPEndPoint(IPAddress.Loopback, port));
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (stats.Datagrams + stats.Dropped < 2000 && stats.Datagrams < 2000 && DateTime.UtcNow < deadline) await Task.Delay(50);
+
+        Assert.True(stats.Dropped > 0, $"received {stats.Datagrams}, dropped {stats.Dropped}");
+        Assert.True((await sink.PullAsync()).HasValue);
+    }
+
+    [Fact]
+    public void Options_are_validated()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new UdpIngestOptions(0).Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new UdpIngestOptions(70000).Validate());
+        Assert.Throws<ArgumentException>(() => new UdpIngestOptions(5000) { MulticastGroup = IPAddress.Parse("10.1.2.3") }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new UdpIngestOptions(5000) { BufferDatagrams = 1 }.Validate());
+    }
+}
