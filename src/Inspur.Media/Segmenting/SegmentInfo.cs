@@ -1,5 +1,3 @@
-using Inspur.Media.Ts;
-
 namespace Inspur.Media.Segmenting;
 
 /// <summary>What the packager knows about one finished segment (HLS media segment).</summary>
@@ -26,6 +24,3 @@ public interface ISegmentSink
 
     void OnSegment(SegmentInfo segment, ReadOnlySpan<byte> bytes);
 }
-
-/// <summary>The stream facts the segmenter learnt (codecs come from the PMT).</summary>
-public sealed record StreamDescription(Pmt Pmt);

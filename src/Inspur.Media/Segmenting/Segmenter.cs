@@ -42,6 +42,7 @@ public sealed class Segmenter : ITsPacketConsumer, IDisposable
     private StreamKind _videoKind;
     private int _audioPid = -1;
     private VideoKeyframeClassifier? _classifier;
+    private StreamProbe? _probe;
 
     // Access unit in classification: its packets start at _pendingOffset in the buffer (or the pre-roll).
     private bool _pending;
@@ -98,6 +99,10 @@ public sealed class Segmenter : ITsPacketConsumer, IDisposable
 
     /// <summary>The program being segmented, once a PMT was seen.</summary>
     public Pmt? Program => _pmt;
+
+    /// <summary>Codecs, resolution and frame rate as far as seen so far (null before a PMT).</summary>
+    public StreamDescription? Description =>
+        _probe?.Describe(_frameDuration > 0 ? Math.Round(MpegTime.Clock / (double)_frameDuration, 3) : null);
 
     /// <summary>Feeds TS bytes in chunks of any size.</summary>
     public void Push(ReadOnlySpan<byte> data)
@@ -171,6 +176,8 @@ public sealed class Segmenter : ITsPacketConsumer, IDisposable
             Stats.PacketsUnpublished++;
             return;
         }
+
+        if (_probe is { Done: false } && h.HasPayload) _probe.Push(pid, packet[h.PayloadOffset..], h.PayloadUnitStart);
 
         if (pid == _videoPid && h.PayloadUnitStart && h.HasPayload)
         {
@@ -310,6 +317,7 @@ public sealed class Segmenter : ITsPacketConsumer, IDisposable
         _videoKind = video?.Kind ?? StreamKind.Unknown;
         _audioPid = audio?.Pid ?? -1;
         _classifier = new VideoKeyframeClassifier(_videoPid >= 0 ? _videoKind : StreamKind.Unknown);
+        _probe = new StreamProbe(video, audio);
     }
 
     private void StartAccessUnit(ReadOnlySpan<byte> packet, in TsPacketHeader h)
