@@ -80,7 +80,8 @@ public sealed class LiveWindow
     private void Publish()
     {
         var segments = _segments.ToImmutableArray();
-        var first = segments.IsEmpty ? 0 : segments[0].Sequence;
+        // Before the first segment completes, the playlist starts at the segment whose parts are in progress.
+        var first = !segments.IsEmpty ? segments[0].Sequence : _parts.Count > 0 ? _parts[0].Sequence : 0;
         Volatile.Write(ref _snapshot, new LiveWindowSnapshot(first, _discontinuitySequence, segments, [.. _parts], TargetDuration, ++_version));
     }
 }

@@ -70,6 +70,19 @@ public sealed class LiveWindowSpecs
     }
 
     [Fact]
+    public void Before_the_first_segment_completes_the_window_starts_at_the_segment_in_progress()
+    {
+        var window = new LiveWindow(Two);
+        window.AddPart(new PartInfo(900, 0, 0, TimeSpan.FromMilliseconds(400), true, 0, 100));
+
+        Assert.Equal(900, window.Snapshot.MediaSequence);
+        Assert.Equal(900, window.Snapshot.NextSequence);
+        window.AddSegment(Segment(900));
+        Assert.Equal(900, window.Snapshot.MediaSequence);
+        Assert.Equal(901, window.Snapshot.NextSequence);
+    }
+
+    [Fact]
     public void Sequence_numbers_must_increase()
     {
         var window = new LiveWindow(Two);
