@@ -265,6 +265,13 @@ public sealed class Segmenter : ITsPacketConsumer, IDisposable
             return;
         }
 
+        // A PAT may span several sections; the program we follow is the first one listed in section 0.
+        if (section[6] != 0)
+        {
+            _lastPatClock = _clock90k;
+            return;
+        }
+
         _lastPatClock = _clock90k;
         if (pat.Programs.Count == 0) return;
         var pmtPid = pat.Programs[0].PmtPid;

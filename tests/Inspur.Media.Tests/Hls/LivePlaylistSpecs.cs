@@ -122,3 +122,28 @@ public sealed class LivePlaylistSpecs
         public void OnSegment(SegmentInfo segment, ReadOnlySpan<byte> bytes) => window.AddSegment(segment);
     }
 }
+
+/// <summary>A master playlist whose attributes come from the stream itself.</summary>
+public sealed class MasterFromStreamSpecs
+{
+    [Fact]
+    public async Task Codecs_resolution_frame_rate_and_bandwidths_come_from_the_stream()
+    {
+        var ts = await MediaSamples.H264Aac(seconds: 10);
+        var (sink, segmenter) = CollectingSink.Run(ts, new SegmenterOptions());
+
+        var variant = VariantFromStream.Create("720p/index.m3u8", segmenter.Description!, sink.Segments.Select(s => s.Info).ToList());
+        var master = PlaylistParser.ParseMaster(PlaylistWriter.Write(new MasterPlaylist { Variants = [variant] }));
+
+        var parsed = Assert.Single(master.Variants);
+        Assert.Equal(segmenter.Description!.Codecs, parsed.Codecs);
+        Assert.StartsWith("avc1.", parsed.Codecs);
+        Assert.EndsWith(",mp4a.40.2", parsed.Codecs);
+        Assert.Equal((320, 240), parsed.Resolution);
+        Assert.Equal(25.0, parsed.FrameRate);
+        var average = ts.Length * 8 / 10.0;
+        Assert.InRange(parsed.AverageBandwidth!.Value, average * 0.95, average * 1.10);
+        Assert.True(parsed.Bandwidth >= parsed.AverageBandwidth);
+        Assert.Throws<ArgumentException>(() => VariantFromStream.Create("x", segmenter.Description!, []));
+    }
+}

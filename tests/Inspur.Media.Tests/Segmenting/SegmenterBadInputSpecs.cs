@@ -269,3 +269,56 @@ public sealed class SegmenterBadInputSpecs
         return bytes;
     }
 }
+
+/// <summary>PSI tables split over several sections.</summary>
+public sealed class MultiSectionPatSpecs
+{
+    private const int P = TsConstants.PacketSize;
+
+    /// <summary>A PAT packet carrying section <paramref name="number"/> of 2 with one program → PMT PID.</summary>
+    private static byte[] PatSection(int number, int program, int pmtPid, int cc)
+    {
+        var section = new List<byte> { 0x00, 0xB0, 0x00, 0x00, 0x01, 0xC1, (byte)number, 0x01,
+            (byte)(program >> 8), (byte)program, (byte)(0xE0 | (pmtPid >> 8)), (byte)pmtPid };
+        section[2] = (byte)(section.Count - 3 + 4);
+        var crc = Crc32Mpeg.Compute(section.ToArray());
+        section.AddRange([(byte)(crc >> 24), (byte)(crc >> 16), (byte)(crc >> 8), (byte)crc]);
+        var packet = Enumerable.Repeat((byte)0xFF, P).ToArray();
+        packet[0] = 0x47;
+        packet[1] = 0x40;
+        packet[2] = 0x00;
+        packet[3] = (byte)(0x10 | cc);
+        packet[4] = 0;
+        section.ToArray().CopyTo(packet, 5);
+        return packet;
+    }
+
+    [Fact]
+    public async Task A_second_pat_section_is_not_a_program_change()
+    {
+        var ts = await MediaSamples.H264Aac(seconds: 6);
+        var packets = Enumerable.Range(0, ts.Length / P).Select(i => ts.AsSpan(i * P, P).ToArray()).ToList();
+        var cc = 0;
+        var withSecondSection = new List<byte[]>();
+        foreach (var p in packets)
+        {
+            if (TsPacketHeader.ReadPid(p) == 0)
+            {
+                p[3] = (byte)(0x10 | (cc++ & 0xF));
+                withSecondSection.Add(p);
+                withSecondSection.Add(PatSection(1, 2, 0x1FF0, cc++ & 0xF));
+            }
+            else
+            {
+                withSecondSection.Add(p);
+            }
+        }
+
+        var (sink, segmenter) = CollectingSink.Run(withSecondSection.SelectMany(p => p).ToArray(), new SegmenterOptions());
+
+        Assert.Equal(0, segmenter.Stats.ProgramChanges);
+        Assert.Equal(0, segmenter.Stats.CrcErrors);
+        Assert.DoesNotContain(sink.Segments, s => s.Info.Discontinuity);
+        Assert.True(sink.Segments.Count >= 2);
+    }
+}
