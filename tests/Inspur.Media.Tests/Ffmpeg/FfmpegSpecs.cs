@@ -130,8 +130,8 @@ public sealed class FfmpegSpecs
         Assert.Contains("/no/such/ffmpeg", error.Message);
     }
 
-    [Fact]
-    public async Task The_supervisor_restarts_with_growing_backoff_and_stops_cleanly()
+    /// <summary>Runs a supervisor on a short job until it has backed off <paramref name="count"/> times; returns every event.</summary>
+    private static async Task<List<SupervisorEvent>> RunUntilBackoffs(BackoffPolicy policy, int count)
     {
         var events = new ConcurrentQueue<SupervisorEvent>();
         var backoffs = 0;
@@ -139,12 +139,21 @@ public sealed class FfmpegSpecs
         var supervisor = new FfmpegSupervisor(() => Lavfi(0.2), e =>
         {
             events.Enqueue(e);
-            if (e is SupervisorEvent.Backoff && Interlocked.Increment(ref backoffs) == 3) enough.TrySetResult();
-        }, new BackoffPolicy { Initial = TimeSpan.FromMilliseconds(20), Factor = 2, Jitter = 0, Max = TimeSpan.FromSeconds(1), ResetAfter = TimeSpan.FromMinutes(5) });
-
+            if (e is SupervisorEvent.Backoff && Interlocked.Increment(ref backoffs) == count) enough.TrySetResult();
+        }, policy);
         supervisor.Start();
         await enough.Task.WaitAsync(TimeSpan.FromSeconds(60));
         await supervisor.StopAsync();
+        return events.ToList();
+    }
+
+    [Fact]
+    public async Task The_supervisor_restarts_with_growing_backoff_and_stops_cleanly()
+    {
+        var events = await RunUntilBackoffs(new BackoffPolicy
+        {
+            Initial = TimeSpan.FromMilliseconds(20), Factor = 2, Jitter = 0, Max = TimeSpan.FromSeconds(1), ResetAfter = TimeSpan.FromMinutes(5),
+        }, 3);
 
         var delays = events.OfType<SupervisorEvent.Backoff>().Select(b => b.Delay.TotalMilliseconds).Take(3).ToList();
         Assert.Equal([20.0, 40.0, 80.0], delays);
@@ -156,18 +165,10 @@ public sealed class FfmpegSpecs
     [Fact]
     public async Task A_stable_run_resets_the_backoff()
     {
-        var events = new ConcurrentQueue<SupervisorEvent>();
-        var backoffs = 0;
-        var enough = new TaskCompletionSource();
-        var supervisor = new FfmpegSupervisor(() => Lavfi(0.2), e =>
+        var events = await RunUntilBackoffs(new BackoffPolicy
         {
-            events.Enqueue(e);
-            if (e is SupervisorEvent.Backoff && Interlocked.Increment(ref backoffs) == 3) enough.TrySetResult();
-        }, new BackoffPolicy { Initial = TimeSpan.FromMilliseconds(20), Factor = 2, Jitter = 0, ResetAfter = TimeSpan.FromTicks(1) });
-
-        supervisor.Start();
-        await enough.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        await supervisor.StopAsync();
+            Initial = TimeSpan.FromMilliseconds(20), Factor = 2, Jitter = 0, ResetAfter = TimeSpan.FromTicks(1),
+        }, 3);
 
         Assert.All(events.OfType<SupervisorEvent.Backoff>(), b => Assert.Equal(20.0, b.Delay.TotalMilliseconds));
     }
