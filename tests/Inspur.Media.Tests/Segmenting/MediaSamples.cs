@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using Inspur.Media.Hls;
 using Inspur.Media.Segmenting;
 
 namespace Inspur.Media.Tests.Segmenting;
@@ -75,23 +75,25 @@ public static class MediaSamples
             .ToList();
     }
 
-    /// <summary>Writes segments to <paramref name="dir"/> with a minimal VOD playlist; returns the playlist path.</summary>
+    /// <summary>Writes segments to <paramref name="dir"/> with a VOD playlist made by the product's writer; returns its path.</summary>
     public static string WriteVod(string dir, IReadOnlyList<(SegmentInfo Info, byte[] Bytes)> segments)
     {
         Directory.CreateDirectory(dir);
-        var target = (int)Math.Ceiling(segments.Max(s => s.Info.Duration.TotalSeconds));
-        var m3u8 = new StringBuilder($"#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:{target}\n#EXT-X-MEDIA-SEQUENCE:{segments[0].Info.Sequence}\n#EXT-X-PLAYLIST-TYPE:VOD\n");
-        foreach (var (info, bytes) in segments)
+        foreach (var (info, bytes) in segments) File.WriteAllBytes(Path.Combine(dir, $"{info.Sequence}.ts"), bytes);
+        var playlist = new MediaPlaylist
         {
-            var name = $"{info.Sequence}.ts";
-            File.WriteAllBytes(Path.Combine(dir, name), bytes);
-            if (info.Discontinuity) m3u8.Append("#EXT-X-DISCONTINUITY\n");
-            m3u8.Append(CultureInfo.InvariantCulture, $"#EXTINF:{info.Duration.TotalSeconds:0.000},\n{name}\n");
-        }
-
-        m3u8.Append("#EXT-X-ENDLIST\n");
+            TargetDuration = segments.Max(s => (int)Math.Round(s.Info.Duration.TotalSeconds, MidpointRounding.AwayFromZero)),
+            MediaSequence = segments[0].Info.Sequence,
+            Type = PlaylistType.Vod,
+            EndList = true,
+            IndependentSegments = true,
+            Segments = segments.Select(s => new HlsSegment($"{s.Info.Sequence}.ts", s.Info.Duration)
+            {
+                ProgramDateTime = s.Info.ProgramDateTime, Discontinuity = s.Info.Discontinuity,
+            }).ToList(),
+        };
         var path = Path.Combine(dir, "index.m3u8");
-        File.WriteAllText(path, m3u8.ToString());
+        File.WriteAllText(path, PlaylistWriter.Write(playlist));
         return path;
     }
 }
