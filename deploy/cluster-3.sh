@@ -12,6 +12,7 @@
 #   INSPUR_RUN_DIR         [<repo>/.run/cluster-3]  pid files, logs and the nodes' data folder
 #   INSPUR_POSTGRES        [unset] an Npgsql connection string; unset = the 3 nodes share ONE SQLite folder $INSPUR_RUN_DIR/data
 #   INSPUR_STABLE_AFTER    [unset] split-brain resolver stable-after, e.g. 5s (the HOCON default applies when unset)
+#   INSPUR_DEMO_CHANNELS   [0]     demo channels (ffmpeg test-pattern encoders) on node 1; none by default
 #   INSPUR_CONFIGURATION   [Release] which build of Inspur.Host / pbm to run (built first when missing)
 #   INSPUR_START_TIMEOUT   [120]   seconds `start` waits for all three /readyz
 #   INSPUR_STOP_TIMEOUT    [30]    seconds `stop` waits for each node after SIGTERM before SIGKILL
@@ -197,6 +198,12 @@ cmd_start() {
       "--Inspur:SeedNodes=$seeds"
     )
     [ -n "${INSPUR_STABLE_AFTER:-}" ] && args+=("--Inspur:StableAfter=$INSPUR_STABLE_AFTER")
+    # Demo channels (ffmpeg encoders) only on node 1 and only when asked: INSPUR_DEMO_CHANNELS=4.
+    if [ "$node" = 1 ] && [ "${INSPUR_DEMO_CHANNELS:-0}" -gt 0 ]; then
+      args+=("--Inspur:Demo:Channels=$INSPUR_DEMO_CHANNELS")
+    else
+      args+=("--Inspur:Demo:Enabled=false")
+    fi
     (
       # The connection string goes through the environment, not the command line that `ps` shows to everyone.
       if [ -n "${INSPUR_POSTGRES:-}" ]; then export Inspur__Postgres="$INSPUR_POSTGRES"; fi

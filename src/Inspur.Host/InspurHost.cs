@@ -1,7 +1,10 @@
 using Akka.Hosting;
 using Inspur.Actors.Channels;
 using Inspur.Actors.Configuration;
+using Inspur.Media.Live;
 using Inspur.Host.Api;
+using Inspur.Host.Delivery;
+using Inspur.Host.Demo;
 using Inspur.Host.Health;
 using Inspur.Host.Logging;
 using Inspur.Host.Ops;
@@ -53,6 +56,9 @@ public static class InspurHost
         builder.Services.AddHostedService<OpsEndpoint>();
         builder.Services.AddSingleton<ReadinessProbe>();
         builder.Services.AddSingleton<ClusterMetrics>();
+        builder.Services.AddSingleton<LiveRegistry>();
+        builder.Services.AddSingleton(DemoSettings.Read(builder.Configuration));
+        builder.Services.AddHostedService<DemoChannels>();
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();
@@ -67,6 +73,7 @@ public static class InspurHost
         app.UseHttpMetrics();
 
         app.MapChannelApi();
+        app.MapLiveDelivery();
         app.MapHealth();
         app.Services.GetRequiredService<ClusterMetrics>().Register();
         app.MapMetrics("/metrics");

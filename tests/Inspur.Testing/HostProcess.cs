@@ -16,6 +16,9 @@ public sealed record HostOptions
     public int HttpPort { get; init; } = Repo.FreePort();
     public int AkkaPort { get; init; } = Repo.FreePort();
     public int OpsPort { get; init; } = Repo.FreePort();
+
+    /// <summary>Demo channels (ffmpeg senders) cost CPU; off unless a spec asks for them.</summary>
+    public int DemoChannels { get; init; }
 }
 
 /// <summary>
@@ -78,6 +81,8 @@ public sealed class HostProcess : IAsyncDisposable
         Arg("Inspur:StableAfter", options.StableAfter);
         Arg("Inspur:SeedNodes", options.SeedNodes is null ? null : string.Join(',', options.SeedNodes));
         Arg("Inspur:Roles", options.Roles is null ? null : string.Join(',', options.Roles));
+        Arg("Inspur:Demo:Enabled", options.DemoChannels > 0 ? "true" : "false");
+        Arg("Inspur:Demo:Channels", options.DemoChannels.ToString());
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");

@@ -11,8 +11,11 @@ public abstract record SegmenterOutput;
 /// <summary>A finished LL-HLS part (its bytes are also inside the segment that follows).</summary>
 public sealed record PartReady(PartInfo Info, byte[] Bytes) : SegmenterOutput;
 
-/// <summary>A finished segment.</summary>
-public sealed record SegmentReady(SegmentInfo Info, byte[] Bytes) : SegmenterOutput;
+/// <summary>A finished segment, with what the segmenter knew of the stream at that point.</summary>
+public sealed record SegmentReady(SegmentInfo Info, byte[] Bytes) : SegmenterOutput
+{
+    public StreamDescription? Description { get; init; }
+}
 
 /// <summary>
 /// The segmenter as an Akka.Streams flow stage: TS bytes in, parts and segments out, with backpressure (it pulls input
@@ -64,7 +67,8 @@ public sealed class SegmenterStage(SegmenterOptions options) : GraphStageWithMat
 
         public void OnPart(PartInfo part, ReadOnlySpan<byte> bytes) => _ready.Enqueue(new PartReady(part, bytes.ToArray()));
 
-        public void OnSegment(SegmentInfo segment, ReadOnlySpan<byte> bytes) => _ready.Enqueue(new SegmentReady(segment, bytes.ToArray()));
+        public void OnSegment(SegmentInfo segment, ReadOnlySpan<byte> bytes) =>
+            _ready.Enqueue(new SegmentReady(segment, bytes.ToArray()) { Description = _segmenter.Description });
 
         public override void PostStop() => _segmenter.Dispose();
 

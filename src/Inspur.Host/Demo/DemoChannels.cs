@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Streams;
+using Inspur.Actors.Channels;
+using Inspur.Domain.Channels;
+using Inspur.Media.Ffmpeg;
+using Inspur.Media.Ingest;
+using Inspur.Media.Live;
+using Inspur.Media.Segmenting;
+
+namespace Inspur.Host.Demo;
+
+/// <summary>Demo channels: on by default so a bare node shows live TV; <c>Inspur:Demo:Enabled=false</c> turns them off.</summary>
+public sealed record DemoSettings(bool Enabled, int Channels, int LowLatencyChannels)
+{
+    public static DemoSettings Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Inspur:Demo");
+        var channels = section.GetValue("Channels", 4);
+        if (channels is < 0 or > 32) throw new InvalidOperationException($"Inspur:Demo:Channels {channels} must be 0-32");
+        return new DemoSettings(section.GetValue("Enabled", true), channels, section.GetValue("LowLatencyChannels", 1));
+    }
+}
+
+/// <summary>
+/// Runs the demo channels: per channel a supervised ffmpeg lavfi sender (test pattern with the channel name and a
+/// burnt-in clock, a tone) to a UDP port on loopback, and the live pipeline from that port into the hot window.
+/// </summary>
+public sealed class DemoChannels(DemoSettings settings, ActorSystem system, LiveRegistry registry, IChannelService channels, ILogger<DemoChannels> log)
+    : IHostedService
+{
+    private const string Font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+    private readonly List<FfmpegSupervisor> _senders = [];
+    private readonly List<RunningPipeline> _pipelines = [];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!settings.Enabled || settings.Channels == 0) return;
+        var materializer = system.Materializer();
+        for (var i = 1; i <= settings.Channels; i++)
+        {
+            var id = $"demo-{i}";
+            var lowLatency = i <= settings.LowLatencyChannels;
+            var target = TimeSpan.FromSeconds(2);
+            var part = lowLatency ? TimeSpan.FromMilliseconds(400) : (TimeSpan?)null;
+            var rendition = new LiveRendition("main", target, part);
+            var port = FreeUdpPort();
+            try
+            {
+                _pipelines.Add(LivePipeline.RunUdp(new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback },
+                    new SegmenterOptions { TargetDuration = target, PartTarget = part }, rendition, materializer));
+            }
+            catch (Exception ex) when (ex is IOException or SocketException)
+            {
+                log.LogWarning(ex, "demo channel {Channel}: cannot listen on UDP {Port}", id, port);
+                continue;
+            }
+
+            registry.Publish(id, rendition);
+            var sender = new FfmpegSupervisor(() => Sender(id, i, port), e => Report(id, e), new BackoffPolicy { Initial = TimeSpan.FromSeconds(1) });
+            sender.Start();
+            _senders.Add(sender);
+            _ = EnsureChannelAsync(id, i);
+            log.LogInformation("demo channel {Channel} on udp://127.0.0.1:{Port}{LowLatency}: /live/{Channel}/master.m3u8", id, port, lowLatency ? " (LL-HLS)" : "", id);
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var sender in _senders) await sender.StopAsync();
+        foreach (var pipeline in _pipelines) pipeline.Switch.Shutdown();
+    }
+
+    private static FfmpegJob Sender(string id, int index, int port)
+    {
+        var video = $"testsrc2=size=640x360:rate=25";
+        if (File.Exists(Font))
+        {
+            video += $",drawtext=fontfile={Font}:text='{id}':x=20:y=20:fontsize=36:fontcolor=white:box=1:boxcolor=black@0.6," +
+                     $"drawtext=fontfile={Font}:text='%{{gmtime}} UTC':x=20:y=h-50:fontsize=28:fontcolor=white:box=1:boxcolor=black@0.6";
+        }
+
+        return new FfmpegJob(
+        [
+            "-re", "-f", "lavfi", "-i", video,
+            "-f", "lavfi", "-i", $"sine=frequency={(300 + 100 * index).ToString(CultureInfo.InvariantCulture)}:sample_rate=48000",
+            "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-profile:v", "main", "-b:v", "800k",
+            "-g", "50", "-keyint_min", "50", "-sc_threshold", "0", "-c:a", "aac", "-b:a", "96k",
+            "-f", "mpegts", $"udp://127.0.0.1:{port}?pkt_size=1316",
+        ]);
+    }
+
+    private void Report(string id, SupervisorEvent e)
+    {
+        switch (e)
+        {
+            case SupervisorEvent.Exited x:
+                log.LogWarning("demo channel {Channel}: sender ended: {Exit}", id, x.Exit.Describe());
+                break;
+            case SupervisorEvent.StartFailed f:
+                log.LogWarning("demo channel {Channel}: sender cannot start: {Reason}", id, f.Reason);
+                break;
+        }
+    }
+
+    /// <summary>The channel entity exists so the channel shows in the list; retried while the cluster forms.</summary>
+    private async Task EnsureChannelAsync(string id, int index)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            try
+            {
+                await channels.CreateAsync(new ChannelId(id), new ChannelConfig($"Demo {index}", 900 + index));
+                return;
+            }
+            catch (AskTimeoutException)
+            {
+            }
+        }
+
+        log.LogWarning("demo channel {Channel}: could not register the channel entity", id);
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+}

@@ -1,0 +1,25 @@
+using Akka;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Inspur.Media.Ingest;
+using Inspur.Media.Segmenting;
+
+namespace Inspur.Media.Live;
+
+/// <summary>A running ingest → segmenter → hot window graph, with its counters and a switch to stop it.</summary>
+public sealed record RunningPipeline(IngestStats Ingest, TsStreamStats Stream, UniqueKillSwitch Switch, Task Completion);
+
+/// <summary>Builds the live data plane of one rendition: UDP MPEG-TS in, segments and parts into a <see cref="LiveRendition"/>.</summary>
+public static class LivePipeline
+{
+    public static RunningPipeline RunUdp(UdpIngestOptions ingest, SegmenterOptions segmenter, LiveRendition rendition, IMaterializer materializer)
+    {
+        var ((stats, killSwitch), streamStats, done) = Source.FromGraph(new UdpTsSource(ingest))
+            .ViaMaterialized(KillSwitches.Single<Akka.IO.ByteString>(), Keep.Both)
+            .ViaMaterialized(Flow.FromGraph(new SegmenterStage(segmenter)), Keep.Both)
+            .ToMaterialized(Sink.ForEach<SegmenterOutput>(rendition.Accept), Keep.Both)
+            .MapMaterializedValue(m => (m.Item1.Item1, m.Item1.Item2, m.Item2))
+            .Run(materializer);
+        return new RunningPipeline(stats, streamStats, killSwitch, done);
+    }
+}
