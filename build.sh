@@ -12,7 +12,7 @@ ensure_packages() {
   local missing=()
   for cmd_pkg in "$@"; do
     local cmd=${cmd_pkg%%:*} pkg=${cmd_pkg##*:}
-    command -v "$cmd" >/dev/null 2>&1 || [ -x "$cmd" ] || missing+=("$pkg")
+    command -v "$cmd" >/dev/null 2>&1 || [ -e "$cmd" ] || missing+=("$pkg")
   done
   if [ ${#missing[@]} -gt 0 ]; then
     echo "==> installing ${missing[*]}"
@@ -48,14 +48,15 @@ stop_postgres() {
 }
 
 cmd_run() {
-  ensure_packages "ffmpeg:ffmpeg"
+  ensure_packages "ffmpeg:ffmpeg" "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf:fonts-dejavu-core"
   dotnet build "$ROOT/src/Inspur.Host" -c Release -v q -nologo
   echo "==> starting a single node (SQLite in ./data); the URL to open is printed below. Ctrl+C stops it."
   exec dotnet "$ROOT/src/Inspur.Host/bin/Release/net10.0/Inspur.Host.dll" "$@"
 }
 
 cmd_test() {
-  ensure_packages "ffmpeg:ffmpeg" "psql:postgresql-client" "python3:python3"
+  ensure_packages "ffmpeg:ffmpeg" "psql:postgresql-client" "python3:python3" "chromium:chromium" \
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf:fonts-dejavu-core"
   start_postgres
   trap stop_postgres EXIT
   dotnet build "$ROOT/Inspur.Akka.sln" -c Release -v q -nologo

@@ -17,6 +17,7 @@ public static partial class LiveDelivery
     public static IEndpointRouteBuilder MapLiveDelivery(this IEndpointRouteBuilder app)
     {
         string[] methods = ["GET", "HEAD"];
+        app.MapGet("/live", (LiveRegistry registry) => Results.Ok(Status(registry)));
         app.MapMethods("/live/{channel}/master.m3u8", methods, (string channel, LiveRegistry registry, HttpContext http) => Master(channel, registry, http));
         app.MapMethods("/live/{channel}/{rendition}/index.m3u8", methods,
             (string channel, string rendition, LiveRegistry registry, HttpContext http, CancellationToken ct) => MediaAsync(channel, rendition, registry, http, ct));
@@ -24,6 +25,19 @@ public static partial class LiveDelivery
             (string channel, string rendition, string file, LiveRegistry registry, HttpContext http, CancellationToken ct) => ObjectAsync(channel, rendition, file, registry, http, ct));
         return app;
     }
+
+    /// <summary>What is live on this node, for operators and the landing page.</summary>
+    public sealed record LiveChannelStatus(string Channel, string Master, IReadOnlyList<LiveRenditionStatus> Renditions);
+
+    public sealed record LiveRenditionStatus(string Name, long? LastSequence, DateTimeOffset? LastProgramDateTime, long? Bitrate, string? Codecs, bool LowLatency);
+
+    private static IReadOnlyList<LiveChannelStatus> Status(LiveRegistry registry) =>
+        registry.Channels.Order().Select(channel => new LiveChannelStatus(channel, $"/live/{channel}/master.m3u8",
+            registry.Renditions(channel).Select(r =>
+            {
+                var last = r.Snapshot.Segments.IsEmpty ? null : r.Snapshot.Segments[^1];
+                return new LiveRenditionStatus(r.Name, last?.Sequence, last?.ProgramDateTime, last?.Bitrate, r.Description?.Codecs, r.PartTarget is not null);
+            }).ToList())).ToList();
 
     private static IResult Master(string channel, LiveRegistry registry, HttpContext http)
     {
