@@ -19,6 +19,9 @@ public sealed record HostOptions
 
     /// <summary>Demo channels (ffmpeg senders) cost CPU; off unless a spec asks for them.</summary>
     public int DemoChannels { get; init; }
+
+    /// <summary>Further <c>--key=value</c> settings.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -83,6 +86,7 @@ public sealed class HostProcess : IAsyncDisposable
         Arg("Inspur:Roles", options.Roles is null ? null : string.Join(',', options.Roles));
         Arg("Inspur:Demo:Enabled", options.DemoChannels > 0 ? "true" : "false");
         Arg("Inspur:Demo:Channels", options.DemoChannels.ToString());
+        foreach (var (key, value) in options.Settings) Arg(key, value);
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");

@@ -13,20 +13,23 @@ using Inspur.Media.Segmenting;
 namespace Inspur.Host.Demo;
 
 /// <summary>Demo channels: on by default so a bare node shows live TV; <c>Inspur:Demo:Enabled=false</c> turns them off.</summary>
-public sealed record DemoSettings(bool Enabled, int Channels, int LowLatencyChannels)
+public sealed record DemoSettings(bool Enabled, int Channels, int LowLatencyChannels, int LadderChannels)
 {
     public static DemoSettings Read(IConfiguration configuration)
     {
         var section = configuration.GetSection("Inspur:Demo");
         var channels = section.GetValue("Channels", 4);
         if (channels is < 0 or > 32) throw new InvalidOperationException($"Inspur:Demo:Channels {channels} must be 0-32");
-        return new DemoSettings(section.GetValue("Enabled", true), channels, section.GetValue("LowLatencyChannels", 1));
+        return new DemoSettings(section.GetValue("Enabled", true), channels, section.GetValue("LowLatencyChannels", 1),
+            section.GetValue("LadderChannels", 1));
     }
 }
 
 /// <summary>
 /// Runs the demo channels: per channel a supervised ffmpeg lavfi sender (test pattern with the channel name and a
-/// burnt-in clock, a tone) to a UDP port on loopback, and the live pipeline from that port into the hot window.
+/// burnt-in clock, a tone) to a UDP port on loopback, and the live pipeline from that port into the hot window. The last
+/// <see cref="DemoSettings.LadderChannels"/> channels send MPEG-2 instead, which a supervised ffmpeg transcodes into a
+/// 3-rung H.264 ladder with aligned keyframes, each rung its own pipeline on a shared time anchor.
 /// </summary>
 public sealed class DemoChannels(DemoSettings settings, ActorSystem system, LiveRegistry registry, IChannelService channels, ILogger<DemoChannels> log)
     : IHostedService
@@ -42,31 +45,66 @@ public sealed class DemoChannels(DemoSettings settings, ActorSystem system, Live
         for (var i = 1; i <= settings.Channels; i++)
         {
             var id = $"demo-{i}";
-            var lowLatency = i <= settings.LowLatencyChannels;
-            var target = TimeSpan.FromSeconds(2);
-            var part = lowLatency ? TimeSpan.FromMilliseconds(400) : (TimeSpan?)null;
-            var rendition = new LiveRendition("main", target, part);
-            var port = FreeUdpPort();
+            var ladder = i > settings.Channels - settings.LadderChannels;
+            var lowLatency = !ladder && i <= settings.LowLatencyChannels;
             try
             {
-                _pipelines.Add(LivePipeline.RunUdp(new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback },
-                    new SegmenterOptions { TargetDuration = target, PartTarget = part }, rendition, materializer));
+                if (ladder) StartLadder(id, i, materializer);
+                else StartSingle(id, i, lowLatency, materializer);
             }
             catch (Exception ex) when (ex is IOException or SocketException)
             {
-                log.LogWarning(ex, "demo channel {Channel}: cannot listen on UDP {Port}", id, port);
+                log.LogWarning(ex, "demo channel {Channel} cannot start", id);
                 continue;
             }
 
-            registry.Publish(id, rendition);
-            var sender = new FfmpegSupervisor(() => Sender(id, i, port), e => Report(id, e), new BackoffPolicy { Initial = TimeSpan.FromSeconds(1) });
-            sender.Start();
-            _senders.Add(sender);
             _ = EnsureChannelAsync(id, i);
-            log.LogInformation("demo channel {Channel} on udp://127.0.0.1:{Port}{LowLatency}: /live/{Channel}/master.m3u8", id, port, lowLatency ? " (LL-HLS)" : "", id);
         }
 
         await Task.CompletedTask;
+    }
+
+    private void StartSingle(string id, int index, bool lowLatency, IMaterializer materializer)
+    {
+        var part = lowLatency ? TimeSpan.FromMilliseconds(400) : (TimeSpan?)null;
+        var rendition = new LiveRendition("main", Target, part);
+        var port = FreeUdpPort();
+        _pipelines.Add(LivePipeline.RunUdp(new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback },
+            new SegmenterOptions { TargetDuration = Target, PartTarget = part }, rendition, materializer));
+        registry.Publish(id, rendition);
+        Supervise(id, () => Sender(id, index, port, mpeg2: false));
+        log.LogInformation("demo channel {Channel} on udp://127.0.0.1:{Port}{LowLatency}: /live/{Channel}/master.m3u8", id, port, lowLatency ? " (LL-HLS)" : "", id);
+    }
+
+    /// <summary>MPEG-2 in (as many broadcast feeds are), an H.264 ladder out: sender → UDP → transcoder → 3 × UDP → 3 pipelines.</summary>
+    private void StartLadder(string id, int index, IMaterializer materializer)
+    {
+        var anchor = new SharedAnchor();
+        var rungs = new[] { new Rendition("360p", 640, 360, 900), new Rendition("270p", 480, 270, 500) { Profile = "main" }, new Rendition("180p", 320, 180, 250) { Profile = "main", AudioKbps = 64 } };
+        var outputs = new List<(Rendition, string)>();
+        foreach (var rung in rungs)
+        {
+            var port = FreeUdpPort();
+            var rendition = new LiveRendition(rung.Name, Target, null);
+            _pipelines.Add(LivePipeline.RunUdp(new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback },
+                new SegmenterOptions { TargetDuration = Target, SharedAnchor = anchor }, rendition, materializer));
+            registry.Publish(id, rendition);
+            outputs.Add((rung, $"udp://127.0.0.1:{port}?pkt_size=1316"));
+        }
+
+        var source = FreeUdpPort();
+        var input = $"udp://127.0.0.1:{source}?fifo_size=100000&overrun_nonfatal=1";
+        Supervise($"{id} transcoder", () => TranscodeProfiles.Ladder(input, outputs, 25, Target));
+        Supervise(id, () => Sender(id, index, source, mpeg2: true));
+        log.LogInformation("demo channel {Channel}: MPEG-2 on udp://127.0.0.1:{Port} transcoded to {Rungs}: /live/{Channel}/master.m3u8",
+            id, source, string.Join("/", rungs.Select(r => r.Name)), id);
+    }
+
+    private void Supervise(string what, Func<FfmpegJob> job)
+    {
+        var supervisor = new FfmpegSupervisor(job, e => Report(what, e), new BackoffPolicy { Initial = TimeSpan.FromSeconds(1) });
+        supervisor.Start();
+        _senders.Add(supervisor);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -75,7 +113,9 @@ public sealed class DemoChannels(DemoSettings settings, ActorSystem system, Live
         foreach (var pipeline in _pipelines) pipeline.Switch.Shutdown();
     }
 
-    private static FfmpegJob Sender(string id, int index, int port)
+    private static readonly TimeSpan Target = TimeSpan.FromSeconds(2);
+
+    private static FfmpegJob Sender(string id, int index, int port, bool mpeg2)
     {
         var video = $"testsrc2=size=640x360:rate=25";
         if (File.Exists(Font))
@@ -88,8 +128,10 @@ public sealed class DemoChannels(DemoSettings settings, ActorSystem system, Live
         [
             "-re", "-f", "lavfi", "-i", video,
             "-f", "lavfi", "-i", $"sine=frequency={(300 + 100 * index).ToString(CultureInfo.InvariantCulture)}:sample_rate=48000",
-            "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-profile:v", "main", "-b:v", "800k",
-            "-g", "50", "-keyint_min", "50", "-sc_threshold", "0", "-c:a", "aac", "-b:a", "96k",
+            .. mpeg2
+                ? new[] { "-c:v", "mpeg2video", "-b:v", "3M", "-g", "12", "-c:a", "mp2", "-b:a", "192k" }
+                : ["-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-profile:v", "main", "-b:v", "800k",
+                    "-g", "50", "-keyint_min", "50", "-sc_threshold", "0", "-c:a", "aac", "-b:a", "96k"],
             "-f", "mpegts", $"udp://127.0.0.1:{port}?pkt_size=1316",
         ]);
     }

@@ -382,6 +382,13 @@ public sealed class Segmenter : ITsPacketConsumer, IDisposable
 
         if (!_open)
         {
+            if (_anchor is null && _options.SharedAnchor?.Current is { } shared)
+            {
+                // Another rendition anchored first: adopt it, and start on a slot boundary as a standby packager would.
+                _anchor = shared;
+                _alignStart = true;
+            }
+
             if (!keyframe || !AtSlotBoundary(pts))
             {
                 Stats.PacketsUnpublished += _buffer.Length / Size;
@@ -468,7 +475,8 @@ public sealed class Segmenter : ITsPacketConsumer, IDisposable
         if (_reanchor || _anchor is null)
         {
             var now = _options.Clock.GetUtcNow();
-            _anchor = new TimeAnchor(now > _lastEndUtc ? now : _lastEndUtc, pts);
+            var proposal = new TimeAnchor(now > _lastEndUtc ? now : _lastEndUtc, pts);
+            _anchor = _reanchor || _options.SharedAnchor is null ? proposal : _options.SharedAnchor.Claim(proposal);
             _reanchor = false;
         }
 

@@ -20,6 +20,12 @@ public sealed record SegmenterOptions
     /// </summary>
     public TimeAnchor? Anchor { get; init; }
 
+    /// <summary>
+    /// An anchor shared by the renditions of one channel (encoded together, so with identical timestamps): the first to
+    /// anchor sets it, the others adopt it and so number the same moments alike.
+    /// </summary>
+    public SharedAnchor? SharedAnchor { get; init; }
+
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     public void Validate()
@@ -32,6 +38,26 @@ public sealed record SegmenterOptions
             throw new ArgumentOutOfRangeException(nameof(PartTarget), part, "part target must be 0.2–2 s and shorter than the target duration");
         if (PtsJumpThreshold <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(PtsJumpThreshold), PtsJumpThreshold, "PTS jump threshold must be positive");
+    }
+}
+
+/// <summary>One time anchor for several segmenters: the first claim wins, later claims get it.</summary>
+public sealed class SharedAnchor
+{
+    private readonly object _gate = new();
+    private TimeAnchor? _anchor;
+
+    public TimeAnchor? Current
+    {
+        get
+        {
+            lock (_gate) return _anchor;
+        }
+    }
+
+    public TimeAnchor Claim(TimeAnchor proposal)
+    {
+        lock (_gate) return _anchor ??= proposal;
     }
 }
 

@@ -192,3 +192,23 @@ public sealed class SegmenterSpecs
         Assert.InRange(sink.Segments.Sum(s => s.Info.Duration.TotalSeconds), 5.8, 6.2);
     }
 }
+
+/// <summary>Renditions of one channel sharing a time anchor.</summary>
+public sealed class SharedAnchorSpecs
+{
+    [Fact]
+    public async Task Renditions_started_apart_number_the_same_moments_alike()
+    {
+        var ts = await MediaSamples.H264Aac(seconds: 12, gop: 50);
+        var shared = new SharedAnchor();
+        var options = new SegmenterOptions { SharedAnchor = shared };
+
+        var (leader, _) = CollectingSink.Run(ts, options);
+        var (follower, _) = CollectingSink.Run(ts.AsSpan(ts.Length / 3 / 188 * 188), options);
+
+        Assert.NotNull(shared.Current);
+        Assert.NotEmpty(follower.Segments);
+        var byPts = leader.Segments.ToDictionary(s => s.Info.StartPts, s => s.Info.Sequence);
+        Assert.All(follower.Segments, s => Assert.Equal(byPts[s.Info.StartPts], s.Info.Sequence));
+    }
+}
