@@ -57,6 +57,7 @@ public static class InspurHost
         builder.Services.AddSingleton<ReadinessProbe>();
         builder.Services.AddSingleton<ClusterMetrics>();
         builder.Services.AddSingleton<LiveRegistry>();
+        builder.Services.AddSingleton<ILivePipelines, LivePipelines>();
         builder.Services.AddSingleton(DemoSettings.Read(builder.Configuration));
         builder.Services.AddHostedService<DemoChannels>();
         builder.Services.AddProblemDetails();

@@ -129,3 +129,75 @@ public sealed class ChannelStateSpecs
         Assert.False(ChannelId.IsValid(new string('a', 65)));
     }
 }
+
+public sealed class ChannelLifecycleSpecs
+{
+    private static readonly ChannelId Id = new("live-1");
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+    private static readonly ChannelConfig WithSource = new("Live", 1) { Source = "udp://127.0.0.1:5000" };
+
+    private static ChannelState Created(ChannelConfig config) =>
+        ChannelState.Empty(Id).Apply(new ChannelEvents.ChannelCreated(Id, config, Now));
+
+    [Fact]
+    public void Start_then_stop_toggles_running_and_repeats_change_nothing()
+    {
+        var state = Created(WithSource);
+
+        var (started, _) = state.Process(new ChannelCommands.StartChannel(Id), Now);
+        state = state.Apply(Assert.Single(started));
+        var (again, _) = state.Process(new ChannelCommands.StartChannel(Id), Now);
+        var (stopped, _) = state.Process(new ChannelCommands.StopChannel(Id, ""), Now);
+        var afterStop = state.Apply(Assert.Single(stopped));
+
+        Assert.True(state.Running && state.ShouldRun);
+        Assert.Empty(again);
+        Assert.Equal("stopped by operator", ((ChannelEvents.ChannelStopped)stopped[0]).Reason);
+        Assert.False(afterStop.Running);
+        Assert.Empty(afterStop.Process(new ChannelCommands.StopChannel(Id, "x"), Now).Events);
+        Assert.Equal(3, afterStop.Version);
+    }
+
+    [Fact]
+    public void A_channel_without_a_source_cannot_start()
+    {
+        var (events, rejection) = Created(new ChannelConfig("No source", 2)).Process(new ChannelCommands.StartChannel(Id), Now);
+
+        Assert.Empty(events);
+        Assert.Equal(ChannelRejection.Invalid, rejection!.Reason);
+        Assert.StartsWith("source", rejection.Message);
+    }
+
+    [Fact]
+    public void Start_and_stop_of_a_missing_channel_are_not_found()
+    {
+        Assert.Equal(ChannelRejection.NotFound, ChannelState.Empty(Id).Process(new ChannelCommands.StartChannel(Id), Now).Rejection!.Reason);
+        Assert.Equal(ChannelRejection.NotFound, ChannelState.Empty(Id).Process(new ChannelCommands.StopChannel(Id, "x"), Now).Rejection!.Reason);
+    }
+
+    [Fact]
+    public void An_overlong_stop_reason_is_refused()
+    {
+        var state = Created(WithSource);
+        Assert.Equal(ChannelRejection.Invalid, state.Process(new ChannelCommands.StopChannel(Id, new string('x', 201)), Now).Rejection!.Reason);
+    }
+
+    [Theory]
+    [InlineData("udp://127.0.0.1:5000", true)]
+    [InlineData("udp://239.1.1.1:5000?iface=10.0.0.5", true)]
+    [InlineData("udp://[::1]:5000", true)]
+    [InlineData("http://127.0.0.1:5000", false)]
+    [InlineData("udp://example.com:5000", false)]
+    [InlineData("udp://127.0.0.1", false)]
+    [InlineData("udp://127.0.0.1:5000?iface=10.0.0.5", false)]
+    [InlineData("udp://239.1.1.1:5000?ttl=3", false)]
+    [InlineData("not a url", false)]
+    public void Sources_are_udp_ip_literals_with_an_optional_multicast_interface(string url, bool valid)
+    {
+        Assert.Equal(valid, ChannelSource.TryParse(url, out _, out var error));
+        Assert.Equal(valid, error.Length == 0);
+        var create = ChannelState.Empty(Id).Process(new ChannelCommands.CreateChannel(Id, new ChannelConfig("S", 1) { Source = url }), Now);
+        Assert.Equal(valid, create.Rejection is null);
+        if (!valid) Assert.StartsWith("source:", create.Rejection!.Message);
+    }
+}

@@ -29,6 +29,13 @@ public sealed class InspurSerializerSpecs : IDisposable
         new ChannelRejected(Id, ChannelRejection.AlreadyExists, "channel 'cctv-1' already exists"),
         new ChannelState(Id, Config, 3, At, At),
         ChannelState.Empty(Id),
+        new ChannelState(Id, Config with { Source = "udp://239.1.1.1:5000?iface=10.0.0.5", LowLatency = true }, 9, At, At, Running: true),
+        new StartChannel(Id),
+        new StopChannel(Id, "maintenance"),
+        new KeepRunning(Id),
+        new ChannelStarted(Id, At),
+        new ChannelStopped(Id, "source gone", At),
+        new ChannelView(Id, Config with { Source = "udp://127.0.0.1:5000" }, 3, At, At, Running: true),
     ];
 
     public static TheoryData<int> SampleIndexes() => new(Enumerable.Range(0, Samples.Count));

@@ -19,10 +19,15 @@ public sealed class ChannelActor : ReceivePersistentActor
 
     private static readonly string[] Tags = [ChannelEvents.Tag];
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILivePipelines? _pipelines;
     private ChannelState _state;
+    private IActorRef? _pipeline;
+    private ChannelConfig? _pipelineConfig;
 
-    public ChannelActor(string entityId)
+    /// <param name="pipelines">The node's data plane; null where the entity only keeps state (no media on this node).</param>
+    public ChannelActor(string entityId, ILivePipelines? pipelines = null)
     {
+        _pipelines = pipelines;
         _state = ChannelState.Empty(new ChannelId(entityId));
         PersistenceId = $"{EntityTypeName}-{entityId}";
 
@@ -31,8 +36,14 @@ public sealed class ChannelActor : ReceivePersistentActor
             if (offer.Snapshot is ChannelState snapshot) _state = snapshot;
         });
         Recover<IChannelEvent>(evt => _state = _state.Apply(evt));
+        Recover<RecoveryCompleted>(_ => Reconcile());
 
         Command<IChannelCommand>(Handle);
+        Command<KeepRunning>(_ =>
+        {
+            if (_state.ShouldRun) Reconcile();
+            else PassivateIfEmpty();
+        });
         Command<GetChannel>(_ =>
         {
             Sender.Tell((IChannelReply?)_state.View() ?? NotFound());
@@ -68,8 +79,29 @@ public sealed class ChannelActor : ReceivePersistentActor
         {
             _state = _state.Apply((IChannelEvent)t.Payload);
             if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
-            if (--remaining == 0) Sender.Tell(_state.View()!);
+            if (--remaining == 0)
+            {
+                Reconcile();
+                Sender.Tell(_state.View()!);
+            }
         });
+    }
+
+    /// <summary>Runs the pipeline exactly when the state says so, restarting it when the config changed.</summary>
+    private void Reconcile()
+    {
+        if (_pipelines is null) return;
+        var want = _state.ShouldRun ? _state.Config : null;
+        if (want == _pipelineConfig && (_pipeline is null) == (want is null)) return;
+        if (_pipeline is not null)
+        {
+            Context.Stop(_pipeline);
+            _pipeline = null;
+        }
+
+        _pipelineConfig = want;
+        if (want is not null)
+            _pipeline = Context.ActorOf(Props.Create(() => new ChannelPipelineActor(_state.ChannelId, want, _pipelines)), $"pipeline-{LastSequenceNr}");
     }
 
     private ChannelRejected NotFound() =>

@@ -96,9 +96,14 @@ public sealed class ChannelDirectoryProjection : ReceiveActor, IWithStash
             case ChannelCreated c:
                 Upsert(new ChannelView(c.ChannelId, c.Config, envelope.SequenceNr, c.At, c.At));
                 break;
-            case ChannelUpdated u:
-                var createdAt = _channels.TryGetValue(u.ChannelId, out var known) ? known.CreatedAt : u.At;
-                Upsert(new ChannelView(u.ChannelId, u.Config, envelope.SequenceNr, createdAt, u.At));
+            case ChannelUpdated u when _channels.TryGetValue(u.ChannelId, out var known):
+                Upsert(known with { Config = u.Config, Version = envelope.SequenceNr, UpdatedAt = u.At });
+                break;
+            case ChannelStarted started when _channels.TryGetValue(started.ChannelId, out var known):
+                Upsert(known with { Running = true, Version = envelope.SequenceNr, UpdatedAt = started.At });
+                break;
+            case ChannelStopped stopped when _channels.TryGetValue(stopped.ChannelId, out var known):
+                Upsert(known with { Running = false, Version = envelope.SequenceNr, UpdatedAt = stopped.At });
                 break;
         }
     }

@@ -16,6 +16,10 @@ public interface IChannelService
 
     Task<IChannelReply> GetAsync(ChannelId id, CancellationToken ct = default);
 
+    Task<IChannelReply> StartAsync(ChannelId id, CancellationToken ct = default);
+
+    Task<IChannelReply> StopAsync(ChannelId id, string reason, CancellationToken ct = default);
+
     Task<IReadOnlyList<ChannelView>> ListAsync(CancellationToken ct = default);
 }
 
@@ -30,6 +34,10 @@ public sealed class ChannelService(IRequiredActor<ChannelActor> channels, IRequi
 
     public Task<IChannelReply> UpdateAsync(ChannelId id, ChannelConfig config, CancellationToken ct = default) =>
         Write(new UpdateChannel(id, config), ct);
+
+    public Task<IChannelReply> StartAsync(ChannelId id, CancellationToken ct = default) => Write(new StartChannel(id), ct);
+
+    public Task<IChannelReply> StopAsync(ChannelId id, string reason, CancellationToken ct = default) => Write(new StopChannel(id, reason), ct);
 
     public Task<IChannelReply> GetAsync(ChannelId id, CancellationToken ct = default) =>
         channels.ActorRef.Ask<IChannelReply>(new GetChannel(id), AskTimeout, ct);

@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
+using Akka.DependencyInjection;
 using Akka.Hosting;
 using Inspur.Actors.Channels;
 
@@ -30,7 +31,7 @@ public static class AkkaBuilderExtensions
         if (roles.Contains(InspurRoles.Origin))
         {
             builder.WithShardRegion<ChannelActor>(ChannelActor.EntityTypeName,
-                (_, _) => entityId => Props.Create(() => new ChannelActor(entityId)),
+                (_, _, resolver) => entityId => resolver.Props<ChannelActor>(entityId),
                 new ChannelMessageExtractor(),
                 new ShardOptions { Role = InspurRoles.Origin, StateStoreMode = StateStoreMode.DData, RememberEntities = false });
         }
@@ -40,7 +41,11 @@ public static class AkkaBuilderExtensions
         }
 
         return builder.WithActors((system, registry) =>
-            registry.Register<ChannelDirectoryProjection>(
-                system.ActorOf(Props.Create(() => new ChannelDirectoryProjection()), "channel-directory")));
+        {
+            var directory = system.ActorOf(Props.Create(() => new ChannelDirectoryProjection()), "channel-directory");
+            registry.Register<ChannelDirectoryProjection>(directory);
+            var channels = registry.Get<ChannelActor>();
+            registry.Register<ChannelKeeper>(system.ActorOf(Props.Create(() => new ChannelKeeper(channels, directory)), "channel-keeper"));
+        });
     }
 }

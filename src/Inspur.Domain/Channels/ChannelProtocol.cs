@@ -1,7 +1,14 @@
 namespace Inspur.Domain.Channels;
 
-/// <summary>The configuration an operator gives a channel (the media pipeline settings come later).</summary>
-public sealed record ChannelConfig(string Name, int Number);
+/// <summary>The configuration an operator gives a channel.</summary>
+public sealed record ChannelConfig(string Name, int Number)
+{
+    /// <summary>Where the MPEG-TS arrives, e.g. <c>udp://127.0.0.1:5000</c> or <c>udp://239.1.1.1:5000?iface=10.0.0.5</c>.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>Publish LL-HLS parts and answer blocking playlist reloads.</summary>
+    public bool LowLatency { get; init; }
+}
 
 /// <summary>Commands a channel entity accepts.</summary>
 public static class ChannelCommands
@@ -11,6 +18,13 @@ public static class ChannelCommands
     public sealed record CreateChannel(ChannelId ChannelId, ChannelConfig Config) : IChannelCommand;
 
     public sealed record UpdateChannel(ChannelId ChannelId, ChannelConfig Config) : IChannelCommand;
+
+    public sealed record StartChannel(ChannelId ChannelId) : IChannelCommand;
+
+    public sealed record StopChannel(ChannelId ChannelId, string Reason) : IChannelCommand;
+
+    /// <summary>Sent by the keeper to channels that should run, so they (re)start wherever their shard now lives.</summary>
+    public sealed record KeepRunning(ChannelId ChannelId) : IWithChannelId, IInspurMessage;
 }
 
 /// <summary>Queries a channel entity answers without changing state.</summary>
@@ -32,6 +46,10 @@ public static class ChannelEvents
     public sealed record ChannelCreated(ChannelId ChannelId, ChannelConfig Config, DateTimeOffset At) : IChannelEvent;
 
     public sealed record ChannelUpdated(ChannelId ChannelId, ChannelConfig Config, DateTimeOffset At) : IChannelEvent;
+
+    public sealed record ChannelStarted(ChannelId ChannelId, DateTimeOffset At) : IChannelEvent;
+
+    public sealed record ChannelStopped(ChannelId ChannelId, string Reason, DateTimeOffset At) : IChannelEvent;
 }
 
 /// <summary>What a channel entity answers.</summary>
@@ -40,7 +58,8 @@ public static class ChannelReplies
     public interface IChannelReply : IInspurMessage;
 
     /// <summary>The channel as it is after the command or at the time of the query.</summary>
-    public sealed record ChannelView(ChannelId ChannelId, ChannelConfig Config, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt) : IChannelReply;
+    public sealed record ChannelView(ChannelId ChannelId, ChannelConfig Config, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+        bool Running = false) : IChannelReply;
 
     public sealed record ChannelRejected(ChannelId ChannelId, ChannelRejection Reason, string Message) : IChannelReply;
 }

@@ -5,11 +5,12 @@ using static Inspur.Domain.Channels.ChannelReplies;
 namespace Inspur.Domain.Channels;
 
 /// <summary>Pure state of one channel: <see cref="Process"/> decides, <see cref="Apply"/> changes; no Akka in here.</summary>
-public sealed record ChannelState(ChannelId ChannelId, ChannelConfig? Config, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
-    : IInspurMessage
+public sealed record ChannelState(ChannelId ChannelId, ChannelConfig? Config, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    bool Running = false) : IInspurMessage
 {
     public const int MaxNameLength = 100;
     public const int MaxNumber = 99_999;
+    public const int MaxReasonLength = 200;
 
     public static ChannelState Empty(ChannelId id) => new(id, null, 0, default, default);
 
@@ -20,12 +21,13 @@ public sealed record ChannelState(ChannelId ChannelId, ChannelConfig? Config, lo
     {
         if (command.ChannelId != ChannelId)
             return Reject(ChannelRejection.Invalid, $"command for '{command.ChannelId}' sent to channel '{ChannelId}'");
-        var problem = Validate(command switch
+        var problem = command switch
         {
-            CreateChannel c => c.Config,
-            UpdateChannel u => u.Config,
+            CreateChannel c => Validate(c.Config),
+            UpdateChannel u => Validate(u.Config),
+            StopChannel { Reason.Length: > MaxReasonLength } => $"reason must be at most {MaxReasonLength} characters",
             _ => null,
-        });
+        };
         if (problem is not null) return Reject(ChannelRejection.Invalid, problem);
         return command switch
         {
@@ -34,6 +36,12 @@ public sealed record ChannelState(ChannelId ChannelId, ChannelConfig? Config, lo
             UpdateChannel when !Exists => Reject(ChannelRejection.NotFound, $"channel '{ChannelId}' does not exist"),
             UpdateChannel u when u.Config == Config => Accept(),
             UpdateChannel u => Accept(new ChannelUpdated(ChannelId, u.Config, now)),
+            StartChannel or StopChannel when !Exists => Reject(ChannelRejection.NotFound, $"channel '{ChannelId}' does not exist"),
+            StartChannel when Config!.Source is null => Reject(ChannelRejection.Invalid, "source: the channel has no source to start from"),
+            StartChannel when Running => Accept(),
+            StartChannel => Accept(new ChannelStarted(ChannelId, now)),
+            StopChannel when !Running => Accept(),
+            StopChannel s => Accept(new ChannelStopped(ChannelId, string.IsNullOrWhiteSpace(s.Reason) ? "stopped by operator" : s.Reason, now)),
             _ => Reject(ChannelRejection.Invalid, $"unknown command {command.GetType().Name}"),
         };
     }
@@ -42,10 +50,15 @@ public sealed record ChannelState(ChannelId ChannelId, ChannelConfig? Config, lo
     {
         ChannelCreated c => this with { Config = c.Config, Version = Version + 1, CreatedAt = c.At, UpdatedAt = c.At },
         ChannelUpdated u => this with { Config = u.Config, Version = Version + 1, UpdatedAt = u.At },
+        ChannelStarted s => this with { Running = true, Version = Version + 1, UpdatedAt = s.At },
+        ChannelStopped s => this with { Running = false, Version = Version + 1, UpdatedAt = s.At },
         _ => this,
     };
 
-    public ChannelView? View() => Config is null ? null : new ChannelView(ChannelId, Config, Version, CreatedAt, UpdatedAt);
+    public ChannelView? View() => Config is null ? null : new ChannelView(ChannelId, Config, Version, CreatedAt, UpdatedAt, Running);
+
+    /// <summary>The pipeline should run: started, with a source.</summary>
+    public bool ShouldRun => Running && Config?.Source is not null;
 
     /// <summary>Null when the config is acceptable, else a message naming the field.</summary>
     public static string? Validate(ChannelConfig? config)
@@ -55,6 +68,7 @@ public sealed record ChannelState(ChannelId ChannelId, ChannelConfig? Config, lo
         if (config.Name.Length > MaxNameLength) return $"name must be at most {MaxNameLength} characters";
         if (config.Name.Any(char.IsControl)) return "name must not contain control characters";
         if (config.Number is < 1 or > MaxNumber) return $"number must be between 1 and {MaxNumber}";
+        if (config.Source is { } source && !ChannelSource.TryParse(source, out _, out var why)) return $"source: {why}";
         return null;
     }
 

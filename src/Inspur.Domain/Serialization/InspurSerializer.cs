@@ -26,6 +26,11 @@ public sealed class InspurSerializer : SerializerWithStringManifest
         ["channel-view.v1"] = typeof(ChannelReplies.ChannelView),
         ["channel-rejected.v1"] = typeof(ChannelReplies.ChannelRejected),
         ["channel-state.v1"] = typeof(ChannelState),
+        ["channel-start.v1"] = typeof(ChannelCommands.StartChannel),
+        ["channel-stop.v1"] = typeof(ChannelCommands.StopChannel),
+        ["channel-keep-running.v1"] = typeof(ChannelCommands.KeepRunning),
+        ["channel-started.v1"] = typeof(ChannelEvents.ChannelStarted),
+        ["channel-stopped.v1"] = typeof(ChannelEvents.ChannelStopped),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);

@@ -29,7 +29,7 @@ public static class ChannelApi
             if (error is not null) return error;
             var errors = new Dictionary<string, string[]>();
             var id = JsonBody.RequiredString(body, "id", errors);
-            var config = ReadConfig(body, errors, ["id", "name", "number"]);
+            var config = ReadConfig(body, errors, ["id", "name", "number", "source", "lowLatency"]);
             if (id is not null && !ChannelId.IsValid(id))
                 errors["id"] = ["id must be 1-64 lower-case letters, digits or dashes, starting with a letter or digit"];
             if (errors.Count > 0 || id is null || config is null) return Results.ValidationProblem(errors);
@@ -49,9 +49,36 @@ public static class ChannelApi
             var errors = new Dictionary<string, string[]>();
             if (body.TryGetProperty("id", out var bodyId) && (bodyId.ValueKind != JsonValueKind.String || bodyId.GetString() != id))
                 errors["id"] = [$"id in the body must be absent or equal to '{id}'"];
-            var config = ReadConfig(body, errors, ["id", "name", "number"]);
+            var config = ReadConfig(body, errors, ["id", "name", "number", "source", "lowLatency"]);
             if (errors.Count > 0 || config is null) return Results.ValidationProblem(errors);
             return await Guard(async () => ToResult(await channels.UpdateAsync(new ChannelId(id), config, ct)));
+        });
+
+        group.MapPost("/{id}/start", async (string id, IChannelService channels, CancellationToken ct) =>
+            ChannelId.IsValid(id)
+                ? await Guard(async () => ToResult(await channels.StartAsync(new ChannelId(id), ct)))
+                : InvalidId(id));
+
+        group.MapPost("/{id}/stop", async (string id, HttpRequest request, IChannelService channels, CancellationToken ct) =>
+        {
+            if (!ChannelId.IsValid(id)) return InvalidId(id);
+            var reason = "stopped by operator";
+            if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
+            {
+                var (body, error) = await JsonBody.ReadAsync(request, ct);
+                if (error is not null) return error;
+                var errors = new Dictionary<string, string[]>();
+                JsonBody.RejectUnknown(body, ["reason"], errors);
+                if (body.TryGetProperty("reason", out var r))
+                {
+                    if (r.ValueKind != JsonValueKind.String) errors["reason"] = ["reason must be a string"];
+                    else reason = r.GetString()!;
+                }
+
+                if (errors.Count > 0) return Results.ValidationProblem(errors);
+            }
+
+            return await Guard(async () => ToResult(await channels.StopAsync(new ChannelId(id), reason, ct)));
         });
 
         return app;
@@ -62,11 +89,26 @@ public static class ChannelApi
         JsonBody.RejectUnknown(body, allowed, errors);
         var name = JsonBody.RequiredString(body, "name", errors);
         var number = JsonBody.RequiredInt(body, "number", errors);
-        if (name is null || number is null) return null;
-        var config = new ChannelConfig(name, number.Value);
+        string? source = null;
+        var lowLatency = false;
+        if (body.TryGetProperty("source", out var s) && s.ValueKind != JsonValueKind.Null)
+        {
+            if (s.ValueKind == JsonValueKind.String) source = s.GetString();
+            else errors["source"] = ["source must be a string like udp://127.0.0.1:5000"];
+        }
+
+        if (body.TryGetProperty("lowLatency", out var ll) && ll.ValueKind != JsonValueKind.Null)
+        {
+            if (ll.ValueKind is JsonValueKind.True or JsonValueKind.False) lowLatency = ll.GetBoolean();
+            else errors["lowLatency"] = ["lowLatency must be true or false"];
+        }
+
+        if (name is null || number is null || errors.Count > 0) return null;
+        var config = new ChannelConfig(name, number.Value) { Source = source, LowLatency = lowLatency };
         if (ChannelState.Validate(config) is { } problem)
         {
-            errors[problem.StartsWith("number", StringComparison.Ordinal) ? "number" : "name"] = [problem];
+            var field = problem.StartsWith("number", StringComparison.Ordinal) ? "number" : problem.StartsWith("source", StringComparison.Ordinal) ? "source" : "name";
+            errors[field] = [problem];
             return null;
         }
 
@@ -103,7 +145,9 @@ public static class ChannelApi
 }
 
 /// <summary>A channel as the REST API shows it.</summary>
-public sealed record ChannelDto(string Id, string Name, int Number, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record ChannelDto(string Id, string Name, int Number, string? Source, bool LowLatency, bool Running, long Version,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
-    public static ChannelDto From(ChannelView v) => new(v.ChannelId.Value, v.Config.Name, v.Config.Number, v.Version, v.CreatedAt, v.UpdatedAt);
+    public static ChannelDto From(ChannelView v) =>
+        new(v.ChannelId.Value, v.Config.Name, v.Config.Number, v.Config.Source, v.Config.LowLatency, v.Running, v.Version, v.CreatedAt, v.UpdatedAt);
 }

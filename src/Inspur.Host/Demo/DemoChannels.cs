@@ -45,35 +45,31 @@ public sealed class DemoChannels(DemoSettings settings, ActorSystem system, Live
         for (var i = 1; i <= settings.Channels; i++)
         {
             var id = $"demo-{i}";
-            var ladder = i > settings.Channels - settings.LadderChannels;
+            // The first channels are LL-HLS, the last ones ladders; low latency wins where they would overlap.
+            var ladder = i > Math.Max(settings.LowLatencyChannels, settings.Channels - settings.LadderChannels);
             var lowLatency = !ladder && i <= settings.LowLatencyChannels;
             try
             {
-                if (ladder) StartLadder(id, i, materializer);
-                else StartSingle(id, i, lowLatency, materializer);
+                if (ladder)
+                {
+                    StartLadder(id, i, materializer);
+                    _ = EnsureChannelAsync(id, i, source: null, lowLatency: false);
+                }
+                else
+                {
+                    var port = FreeUdpPort();
+                    Supervise(id, () => Sender(id, i, port, mpeg2: false));
+                    _ = EnsureChannelAsync(id, i, $"udp://127.0.0.1:{port}", lowLatency);
+                    log.LogInformation("demo channel {Channel} from udp://127.0.0.1:{Port}{LowLatency}: /live/{Channel}/master.m3u8", id, port, lowLatency ? " (LL-HLS)" : "", id);
+                }
             }
             catch (Exception ex) when (ex is IOException or SocketException)
             {
                 log.LogWarning(ex, "demo channel {Channel} cannot start", id);
-                continue;
             }
-
-            _ = EnsureChannelAsync(id, i);
         }
 
         await Task.CompletedTask;
-    }
-
-    private void StartSingle(string id, int index, bool lowLatency, IMaterializer materializer)
-    {
-        var part = lowLatency ? TimeSpan.FromMilliseconds(400) : (TimeSpan?)null;
-        var rendition = new LiveRendition("main", Target, part);
-        var port = FreeUdpPort();
-        _pipelines.Add(LivePipeline.RunUdp(new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback },
-            new SegmenterOptions { TargetDuration = Target, PartTarget = part }, rendition, materializer));
-        registry.Publish(id, rendition);
-        Supervise(id, () => Sender(id, index, port, mpeg2: false));
-        log.LogInformation("demo channel {Channel} on udp://127.0.0.1:{Port}{LowLatency}: /live/{Channel}/master.m3u8", id, port, lowLatency ? " (LL-HLS)" : "", id);
     }
 
     /// <summary>MPEG-2 in (as many broadcast feeds are), an H.264 ladder out: sender → UDP → transcoder → 3 × UDP → 3 pipelines.</summary>
@@ -149,14 +145,28 @@ public sealed class DemoChannels(DemoSettings settings, ActorSystem system, Live
         }
     }
 
-    /// <summary>The channel entity exists so the channel shows in the list; retried while the cluster forms.</summary>
-    private async Task EnsureChannelAsync(string id, int index)
+    /// <summary>
+    /// The channel entity is created (or its source updated: demo ports change per run) and, when it has a source,
+    /// started, so the entity runs the pipeline like any operator's channel. Retried while the cluster forms.
+    /// </summary>
+    private async Task EnsureChannelAsync(string id, int index, string? source, bool lowLatency)
     {
+        var channelId = new ChannelId(id);
+        var config = new ChannelConfig($"Demo {index}", 900 + index) { Source = source, LowLatency = lowLatency };
         for (var attempt = 0; attempt < 10; attempt++)
         {
             try
             {
-                await channels.CreateAsync(new ChannelId(id), new ChannelConfig($"Demo {index}", 900 + index));
+                var reply = await channels.CreateAsync(channelId, config);
+                if (reply is ChannelReplies.ChannelRejected { Reason: ChannelRejection.AlreadyExists })
+                    reply = await channels.UpdateAsync(channelId, config);
+                if (reply is ChannelReplies.ChannelRejected rejected)
+                {
+                    log.LogWarning("demo channel {Channel}: {Reason}", id, rejected.Message);
+                    return;
+                }
+
+                if (source is not null) await channels.StartAsync(channelId);
                 return;
             }
             catch (AskTimeoutException)
