@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Inspur.Media.Hls;
+using Inspur.Testing;
+
+namespace Inspur.Host.Tests;
+
+/// <summary>An operator's channel: created with a UDP source, started, fed by a real ffmpeg, stopped, and surviving a kill.</summary>
+public sealed class ChannelLifecycleSpecs
+{
+    private static int FreeUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>A real-time H.264/AAC source to a UDP port, killed when disposed.</summary>
+    private sealed class Sender : IDisposable
+    {
+        private readonly Process _process;
+
+        public Sender(int port)
+        {
+            _process = Process.Start(new ProcessStartInfo("ffmpeg")
+            {
+                ArgumentList =
+                {
+                    "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+                    "-f", "lavfi", "-i", "sine", "-t", "120", "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", "-keyint_min", "50",
+                    "-sc_threshold", "0", "-c:a", "aac", "-f", "mpegts", $"udp://127.0.0.1:{port}?pkt_size=1316",
+                },
+                RedirectStandardError = true,
+            })!;
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+            _process.Dispose();
+        }
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static async Task<MediaPlaylist> LivePlaylist(HostProcess node, string id, int segments) =>
+        await node.EventuallyAsync(async () =>
+        {
+            using var response = await node.Http.GetAsync($"/live/{id}/main/index.m3u8");
+            if (!response.IsSuccessStatusCode) return null;
+            var playlist = PlaylistParser.ParseMedia(await response.Content.ReadAsStringAsync());
+            return playlist.Segments.Count >= segments ? playlist : null;
+        }, TimeSpan.FromSeconds(60), $"{segments} live segments of {id}");
+
+    [Fact]
+    public async Task Create_start_watch_stop()
+    {
+        await using var node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("lifecycle") });
+        var port = FreeUdpPort();
+        using var sender = new Sender(port);
+
+        var created = await node.Http.PostAsync("/api/v1/channels", Json($$"""{"id":"news","name":"News","number":5,"source":"udp://127.0.0.1:{{port}}","lowLatency":true}"""));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.False((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("running").GetBoolean());
+
+        var started = await node.Http.PostAsync("/api/v1/channels/news/start", null);
+        Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+        Assert.True((await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("running").GetBoolean());
+
+        var playlist = await LivePlaylist(node, "news", 2);
+        Assert.NotNull(playlist.PartTarget);
+        var master = PlaylistParser.ParseMaster(await node.Http.GetStringAsync("/live/news/master.m3u8"));
+        Assert.Equal((320, 240), Assert.Single(master.Variants).Resolution);
+
+        var stopped = await node.Http.PostAsync("/api/v1/channels/news/stop", Json("""{"reason":"end of broadcast"}"""));
+        Assert.Equal(HttpStatusCode.OK, stopped.StatusCode);
+        Assert.False((await stopped.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("running").GetBoolean());
+        await node.EventuallyAsync(async () =>
+        {
+            using var response = await node.Http.GetAsync("/live/news/main/index.m3u8");
+            return response.StatusCode == HttpStatusCode.NotFound ? (bool?)true : null;
+        }, TimeSpan.FromSeconds(20), "news to go off air");
+    }
+
+    [Fact]
+    public async Task A_running_channel_comes_back_by_itself_after_a_kill_and_numbering_moves_on()
+    {
+        var dir = Repo.TempDir("lifecycle-restart");
+        var port = FreeUdpPort();
+        using var sender = new Sender(port);
+        long lastBefore;
+        await using (var node = await HostProcess.StartAsync(new HostOptions { DataDir = dir }))
+        {
+            (await node.Http.PostAsync("/api/v1/channels", Json($$"""{"id":"sports","name":"Sports","number":6,"source":"udp://127.0.0.1:{{port}}"}"""))).EnsureSuccessStatusCode();
+            (await node.Http.PostAsync("/api/v1/channels/sports/start", null)).EnsureSuccessStatusCode();
+            var before = await LivePlaylist(node, "sports", 2);
+            lastBefore = before.MediaSequence + before.Segments.Count - 1;
+            await node.KillAsync();
+        }
+
+        await using var again = await HostProcess.StartAsync(new HostOptions { DataDir = dir });
+        var after = await LivePlaylist(again, "sports", 1);
+
+        Assert.True(after.MediaSequence > lastBefore, $"numbering went from {lastBefore} to {after.MediaSequence}");
+        var channel = await again.GetJsonAsync("/api/v1/channels/sports");
+        Assert.True(channel.GetProperty("running").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Bad_lifecycle_requests_are_problems_and_change_nothing()
+    {
+        await using var node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("lifecycle-bad") });
+        (await node.Http.PostAsync("/api/v1/channels", Json("""{"id":"quiet","name":"Quiet","number":7}"""))).EnsureSuccessStatusCode();
+
+        async Task<JsonElement> Problem(HttpResponseMessage response, HttpStatusCode status)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == status, $"expected {status}, got {response.StatusCode}: {text}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            return JsonDocument.Parse(text).RootElement;
+        }
+
+        var noSource = await Problem(await node.Http.PostAsync("/api/v1/channels/quiet/start", null), HttpStatusCode.BadRequest);
+        Assert.Contains("source", noSource.GetProperty("detail").GetString());
+        await Problem(await node.Http.PostAsync("/api/v1/channels/nobody/start", null), HttpStatusCode.NotFound);
+        await Problem(await node.Http.PostAsync("/api/v1/channels/nobody/stop", null), HttpStatusCode.NotFound);
+        await Problem(await node.Http.PostAsync("/api/v1/channels/BAD/start", null), HttpStatusCode.BadRequest);
+        await Problem(await node.Http.PostAsync("/api/v1/channels/quiet/stop", Json("""{"reason":5}""")), HttpStatusCode.BadRequest);
+        await Problem(await node.Http.PostAsync("/api/v1/channels/quiet/stop", Json("""{"why":"x"}""")), HttpStatusCode.BadRequest);
+        await Problem(await node.Http.PostAsync("/api/v1/channels/quiet/stop", Json($$"""{"reason":"{{new string('x', 201)}}"}""")), HttpStatusCode.BadRequest);
+        foreach (var (source, message) in new[] { ("http://127.0.0.1:1", "udp://"), ("udp://example.com:5000", "IP address"), ("udp://127.0.0.1:5000?iface=127.0.0.1", "multicast") })
+        {
+            var bad = await Problem(await node.Http.PostAsync("/api/v1/channels", Json($$"""{"id":"x-{{Guid.NewGuid():N}}","name":"X","number":8,"source":"{{source}}"}""")), HttpStatusCode.BadRequest);
+            Assert.Contains(message, bad.GetProperty("errors").GetProperty("source")[0].GetString());
+        }
+
+        await Problem(await node.Http.PostAsync("/api/v1/channels", Json("""{"id":"y","name":"Y","number":9,"lowLatency":"yes"}""")), HttpStatusCode.BadRequest);
+        var quiet = await node.GetJsonAsync("/api/v1/channels/quiet");
+        Assert.False(quiet.GetProperty("running").GetBoolean());
+        Assert.Equal(1, quiet.GetProperty("version").GetInt64());
+    }
+}
