@@ -138,7 +138,8 @@ public sealed class PbmSpecs(PbmCluster cluster)
         string[] commands =
         [
             "cluster show", "cluster leave <address>", "cluster down <address>", "cluster down-unreachable",
-            "cluster-sharding regions", "cluster-sharding region-stats <type>", "cluster-sharding shard-stats <type>", "help",
+            "cluster-sharding regions", "cluster-sharding region-stats <type>", "cluster-sharding shard-stats <type>",
+            "channel list", "channel status <id>", "channel start <id>", "channel stop <id> [reason...]", "help",
         ];
         var lines = result.Stdout.Split('\n').Select(l => l.Trim()).ToList();
         foreach (var command in commands)

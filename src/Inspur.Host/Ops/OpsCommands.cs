@@ -2,21 +2,29 @@ using System.Text;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
+using Inspur.Actors.Channels;
+using Inspur.Domain.Channels;
 using Inspur.Domain.Ops;
+using Inspur.Media.Live;
 using Response = Inspur.Domain.Ops.OpsWire.Response;
 using ExitCodes = Inspur.Domain.Ops.OpsWire.ExitCodes;
 
 namespace Inspur.Host.Ops;
 
 /// <summary>The command palettes of the ops endpoint, modelled on Petabridge.Cmd's <c>cluster</c> and <c>cluster-sharding</c>.</summary>
-public sealed class OpsCommands(ActorSystem system)
+public sealed class OpsCommands(ActorSystem system, IChannelService channels, LiveRegistry live)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     private sealed record Command(string Palette, string Name, string[] Arguments, string Help,
         Func<IReadOnlyList<string>, CancellationToken, Task<Response>> Run)
     {
-        public string Usage => string.Join(' ', new[] { Palette, Name }.Concat(Arguments.Select(a => $"<{a}>")));
+        /// <summary>An argument ending in "..." is optional and takes the rest of the words.</summary>
+        public bool Variadic => Arguments.Length > 0 && Arguments[^1].EndsWith("...", StringComparison.Ordinal);
+
+        public string Usage => string.Join(' ', new[] { Palette, Name }.Concat(Arguments.Select(a => a.EndsWith("...", StringComparison.Ordinal) ? $"[{a}]" : $"<{a}>")));
+
+        public bool Accepts(int count) => Variadic ? count >= Arguments.Length - 1 : count == Arguments.Length;
     }
 
     private IReadOnlyList<Command> All => field ??=
@@ -28,6 +36,11 @@ public sealed class OpsCommands(ActorSystem system)
         new("cluster-sharding", "regions", [], "shard region types known on this node", (_, _) => Task.FromResult(Regions())),
         new("cluster-sharding", "region-stats", ["type"], "shards and entity counts of this node's region", RegionStats),
         new("cluster-sharding", "shard-stats", ["type"], "shards and entity counts in every region of the cluster", ShardStats),
+        new("channel", "list", [], "every channel: number, id, name, running, live on this node", ChannelList),
+        new("channel", "status", ["id"], "a channel's config and state, and its live renditions on this node", ChannelStatus),
+        new("channel", "start", ["id"], "start a channel's pipeline", (a, ct) => ChannelChange(a[0], id => channels.StartAsync(id, ct))),
+        new("channel", "stop", ["id", "reason..."], "stop a channel's pipeline", (a, ct) =>
+            ChannelChange(a[0], id => channels.StopAsync(id, a.Count > 1 ? string.Join(' ', a.Skip(1)) : "stopped by operator (pbm)", ct))),
     ];
 
     private Cluster Cluster => Cluster.Get(system);
@@ -39,7 +52,7 @@ public sealed class OpsCommands(ActorSystem system)
         var command = All.FirstOrDefault(c => c.Palette == words[0] && c.Name == words[1]);
         if (command is null) return Unknown(words);
         var args = words.Skip(2).ToList();
-        if (args.Count != command.Arguments.Length)
+        if (!command.Accepts(args.Count))
             return new Response(ExitCodes.Usage, $"usage: {command.Usage}\n  {command.Help}");
         return await command.Run(args, ct);
     }
@@ -145,6 +158,63 @@ public sealed class OpsCommands(ActorSystem system)
         text.AppendLine($"{indent}shards: {list.Count}, entities: {list.Sum(s => s.Value)}");
         foreach (var (shard, entities) in list) text.AppendLine($"{indent}  shard {shard}: {entities} entities");
     }
+
+    private async Task<Response> ChannelList(IReadOnlyList<string> _, CancellationToken ct)
+    {
+        var all = await channels.ListAsync(ct);
+        if (all.Count == 0) return new Response(ExitCodes.Ok, "no channels");
+        var text = new StringBuilder($"{"NUMBER",-7} {"ID",-24} {"NAME",-24} {"RUNNING",-8} {"LIVE HERE",-10} SOURCE\n");
+        foreach (var c in all)
+        {
+            var here = live.Renditions(c.ChannelId.Value).Count > 0 ? "yes" : "no";
+            text.AppendLine($"{c.Config.Number,-7} {c.ChannelId.Value,-24} {Cut(c.Config.Name, 24),-24} {(c.Running ? "yes" : "no"),-8} {here,-10} {c.Config.Source ?? "-"}");
+        }
+
+        return new Response(ExitCodes.Ok, text.ToString().TrimEnd());
+    }
+
+    private async Task<Response> ChannelStatus(IReadOnlyList<string> args, CancellationToken ct)
+    {
+        if (!ChannelId.IsValid(args[0])) return NotAChannelId(args[0]);
+        var reply = await channels.GetAsync(new ChannelId(args[0]), ct);
+        if (reply is not ChannelReplies.ChannelView view) return Rejected(reply);
+        var text = new StringBuilder();
+        text.AppendLine($"Channel {view.ChannelId} #{view.Config.Number} \"{view.Config.Name}\"");
+        text.AppendLine($"  running:     {(view.Running ? "yes" : "no")}");
+        text.AppendLine($"  source:      {view.Config.Source ?? "-"}{(view.Config.LowLatency ? " (LL-HLS)" : "")}");
+        text.AppendLine($"  version:     {view.Version}, updated {view.UpdatedAt:u}");
+        var renditions = live.Renditions(view.ChannelId.Value);
+        if (renditions.Count == 0) text.Append("  live here:   no");
+        foreach (var r in renditions)
+        {
+            var last = r.Snapshot.Segments.IsEmpty ? null : r.Snapshot.Segments[^1];
+            text.AppendLine($"  rendition {r.Name}: " + (last is null
+                ? "no segment yet"
+                : $"last segment {last.Sequence} at {last.ProgramDateTime:u} ({last.Bitrate / 1000} kb/s), window {r.Snapshot.Segments.Length} segments, {r.Description?.Codecs}"));
+        }
+
+        return new Response(ExitCodes.Ok, text.ToString().TrimEnd());
+    }
+
+    private async Task<Response> ChannelChange(string idText, Func<ChannelId, Task<ChannelReplies.IChannelReply>> change)
+    {
+        if (!ChannelId.IsValid(idText)) return NotAChannelId(idText);
+        var reply = await change(new ChannelId(idText));
+        return reply is ChannelReplies.ChannelView view
+            ? new Response(ExitCodes.Ok, $"channel {view.ChannelId} is {(view.Running ? "running" : "stopped")} (version {view.Version})")
+            : Rejected(reply);
+    }
+
+    private static Response NotAChannelId(string text) =>
+        new(ExitCodes.Usage, $"'{Cut(text, 80)}' is not a channel id (lower-case letters, digits and dashes)");
+
+    private static Response Rejected(ChannelReplies.IChannelReply reply) => new(ExitCodes.Failed, reply switch
+    {
+        ChannelReplies.ChannelRejected r => r.Message,
+        _ => $"unexpected reply {reply.GetType().Name}",
+    });
+
+    private static string Cut(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
 
     private IActorRef? Region(string type)
     {
