@@ -201,3 +201,42 @@ public sealed class ChannelLifecycleSpecs
         if (!valid) Assert.StartsWith("source:", create.Rejection!.Message);
     }
 }
+
+public sealed class ChannelAlarmSpecs
+{
+    private static readonly ChannelId Id = new("alarmed");
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    private static ChannelState Running() => ChannelState.Empty(Id)
+        .Apply(new ChannelEvents.ChannelCreated(Id, new ChannelConfig("A", 1) { Source = "udp://127.0.0.1:5000" }, Now))
+        .Apply(new ChannelEvents.ChannelStarted(Id, Now));
+
+    [Fact]
+    public void An_alarm_is_raised_once_and_cleared_once()
+    {
+        var state = Running();
+
+        var (raised, _) = state.Process(new ChannelCommands.ReportAlarm(Id, AlarmKinds.NoInput, "no bytes for 5 s"), Now);
+        state = state.Apply(Assert.Single(raised));
+        var (again, _) = state.Process(new ChannelCommands.ReportAlarm(Id, AlarmKinds.NoInput, "still nothing"), Now);
+        var (cleared, _) = state.Process(new ChannelCommands.ReportAlarm(Id, AlarmKinds.NoInput, null), Now.AddSeconds(9));
+        var after = state.Apply(Assert.Single(cleared));
+
+        Assert.Equal(new ChannelAlarm(AlarmKinds.NoInput, "no bytes for 5 s", Now), Assert.Single(state.View()!.Alarms!));
+        Assert.Empty(again);
+        Assert.Null(after.View()!.Alarms);
+        Assert.Empty(after.Process(new ChannelCommands.ReportAlarm(Id, AlarmKinds.NoInput, null), Now).Events);
+    }
+
+    [Fact]
+    public void Stopping_clears_alarms_and_a_missing_channel_cannot_alarm()
+    {
+        var state = Running().Apply(new ChannelEvents.AlarmRaised(Id, AlarmKinds.NoInput, "x", Now));
+
+        var stopped = state.Apply(new ChannelEvents.ChannelStopped(Id, "off", Now));
+
+        Assert.Empty(stopped.ActiveAlarms);
+        Assert.Equal(ChannelRejection.NotFound,
+            ChannelState.Empty(Id).Process(new ChannelCommands.ReportAlarm(Id, AlarmKinds.NoInput, "x"), Now).Rejection!.Reason);
+    }
+}

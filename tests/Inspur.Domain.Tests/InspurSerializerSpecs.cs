@@ -36,6 +36,10 @@ public sealed class InspurSerializerSpecs : IDisposable
         new ChannelStarted(Id, At),
         new ChannelStopped(Id, "source gone", At),
         new ChannelView(Id, Config with { Source = "udp://127.0.0.1:5000" }, 3, At, At, Running: true),
+        new ReportAlarm(Id, AlarmKinds.NoInput, "no bytes for 5 s"),
+        new AlarmRaised(Id, AlarmKinds.NoInput, "no bytes for 5 s", At),
+        new AlarmCleared(Id, AlarmKinds.NoInput, At),
+        new ChannelState(Id, Config, 4, At, At, true, [new ChannelAlarm(AlarmKinds.NoInput, "no bytes", At)]),
     ];
 
     public static TheoryData<int> SampleIndexes() => new(Enumerable.Range(0, Samples.Count));
@@ -54,7 +58,10 @@ public sealed class InspurSerializerSpecs : IDisposable
         var bytes = serializer.ToBinary(message);
         var back = _system.Serialization.Deserialize(bytes, serializer.Identifier, manifest);
 
-        Assert.Equal(message, back);
+        // Records holding lists compare those by reference, so the round trip is checked on the bytes it gives again.
+        Assert.Equal(message.GetType(), back.GetType());
+        Assert.Equal(bytes, serializer.ToBinary(back));
+        if (message is not ChannelState { Alarms: not null }) Assert.Equal(message, back);
     }
 
     [Fact]

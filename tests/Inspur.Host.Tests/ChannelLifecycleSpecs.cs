@@ -112,6 +112,49 @@ public sealed class ChannelLifecycleSpecs
     }
 
     [Fact]
+    public async Task A_source_outage_raises_an_alarm_keeps_the_window_and_its_return_is_a_discontinuity()
+    {
+        await using var node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("lifecycle-outage") });
+        var port = FreeUdpPort();
+        (await node.Http.PostAsync("/api/v1/channels", Json($$"""{"id":"outage","name":"Outage","number":11,"source":"udp://127.0.0.1:{{port}}"}"""))).EnsureSuccessStatusCode();
+        (await node.Http.PostAsync("/api/v1/channels/outage/start", null)).EnsureSuccessStatusCode();
+
+        async Task<JsonElement?> Alarms()
+        {
+            var channel = await node.GetJsonAsync("/api/v1/channels/outage");
+            return channel.GetProperty("alarms");
+        }
+
+        long lastBeforeOutage;
+        using (new Sender(port))
+        {
+            var before = await LivePlaylist(node, "outage", 2);
+            lastBeforeOutage = before.MediaSequence + before.Segments.Count - 1;
+        }
+
+        var kind = await node.EventuallyAsync(async () => await Alarms() is { } a && a.GetArrayLength() == 1 ? a[0].GetProperty("kind").GetString() : null,
+            TimeSpan.FromSeconds(30), "the no-input alarm");
+        Assert.Equal("no-input", kind);
+        var pbm = await PbmProcess.RunAsync([node.OpsTarget, "channel", "status", "outage"]);
+        Assert.Contains("no-input since", pbm.Stdout);
+        var during = PlaylistParser.ParseMedia(await node.Http.GetStringAsync("/live/outage/main/index.m3u8"));
+        Assert.True(during.Segments.Count >= 2, "the window is still served during the outage");
+
+        using (new Sender(port))
+        {
+            await node.EventuallyAsync(async () => await Alarms() is { } a && a.GetArrayLength() == 0 ? (bool?)true : null,
+                TimeSpan.FromSeconds(30), "the alarm to clear");
+            var after = await node.EventuallyAsync(async () =>
+            {
+                var p = PlaylistParser.ParseMedia(await node.Http.GetStringAsync("/live/outage/main/index.m3u8"));
+                return p.Segments.Any(s => s.Discontinuity) && p.MediaSequence + p.Segments.Count - 1 > lastBeforeOutage + 1 ? p : null;
+            }, TimeSpan.FromSeconds(30), "new segments after a discontinuity");
+            var firstNew = after.Segments.First(s => s.Discontinuity);
+            Assert.True(after.MediaSequence + after.Segments.ToList().IndexOf(firstNew) > lastBeforeOutage);
+        }
+    }
+
+    [Fact]
     public async Task Bad_lifecycle_requests_are_problems_and_change_nothing()
     {
         await using var node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("lifecycle-bad") });

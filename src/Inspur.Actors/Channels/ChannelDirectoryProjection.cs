@@ -103,7 +103,14 @@ public sealed class ChannelDirectoryProjection : ReceiveActor, IWithStash
                 Upsert(known with { Running = true, Version = envelope.SequenceNr, UpdatedAt = started.At });
                 break;
             case ChannelStopped stopped when _channels.TryGetValue(stopped.ChannelId, out var known):
-                Upsert(known with { Running = false, Version = envelope.SequenceNr, UpdatedAt = stopped.At });
+                Upsert(known with { Running = false, Alarms = null, Version = envelope.SequenceNr, UpdatedAt = stopped.At });
+                break;
+            case AlarmRaised raised when _channels.TryGetValue(raised.ChannelId, out var known):
+                Upsert(known with { Alarms = [.. known.Alarms ?? [], new ChannelAlarm(raised.Kind, raised.Detail, raised.At)], Version = envelope.SequenceNr });
+                break;
+            case AlarmCleared cleared when _channels.TryGetValue(cleared.ChannelId, out var known):
+                var left = (known.Alarms ?? []).Where(a => a.Kind != cleared.Kind).ToList();
+                Upsert(known with { Alarms = left.Count > 0 ? left : null, Version = envelope.SequenceNr });
                 break;
         }
     }

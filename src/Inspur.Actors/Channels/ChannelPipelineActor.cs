@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Inspur.Domain.Channels;
+using static Inspur.Domain.Channels.ChannelReplies;
 
 namespace Inspur.Actors.Channels;
 
@@ -15,6 +16,9 @@ public interface ILivePipelines
 public interface ILivePipeline : IDisposable
 {
     Task Completion { get; }
+
+    /// <summary>When the last input bytes arrived; null before any.</summary>
+    DateTimeOffset? LastInput { get; }
 }
 
 /// <summary>
@@ -24,6 +28,14 @@ public interface ILivePipeline : IDisposable
 public sealed class ChannelPipelineActor : ReceiveActor, IWithTimers
 {
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>No input for this long raises the <see cref="AlarmKinds.NoInput"/> alarm; input again clears it.</summary>
+    public static readonly TimeSpan NoInputAfter = TimeSpan.FromSeconds(5);
+
+    private sealed record Check
+    {
+        public static readonly Check Instance = new();
+    }
 
     private sealed record Retry
     {
@@ -37,6 +49,8 @@ public sealed class ChannelPipelineActor : ReceiveActor, IWithTimers
     private readonly ILivePipelines _pipelines;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private ILivePipeline? _pipeline;
+    private DateTimeOffset _watchingSince = DateTimeOffset.UtcNow;
+    private bool _noInput;
 
     public ChannelPipelineActor(ChannelId channel, ChannelConfig config, ILivePipelines pipelines)
     {
@@ -44,6 +58,8 @@ public sealed class ChannelPipelineActor : ReceiveActor, IWithTimers
         _config = config;
         _pipelines = pipelines;
         Receive<Retry>(_ => StartPipeline());
+        Receive<Check>(_ => CheckInput());
+        Receive<IChannelReply>(_ => { });
         Receive<Ended>(e =>
         {
             _pipeline?.Dispose();
@@ -55,7 +71,29 @@ public sealed class ChannelPipelineActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() => StartPipeline();
+    protected override void PreStart()
+    {
+        StartPipeline();
+        Timers.StartPeriodicTimer("check", Check.Instance, TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Raises the no-input alarm after <see cref="NoInputAfter"/> of silence and clears it when bytes flow again.</summary>
+    private void CheckInput()
+    {
+        var last = _pipeline?.LastInput ?? _watchingSince;
+        var silent = DateTimeOffset.UtcNow - last;
+        if (!_noInput && silent > NoInputAfter)
+        {
+            _noInput = true;
+            Context.Parent.Tell(new ChannelCommands.ReportAlarm(_channel, AlarmKinds.NoInput,
+                $"no input from {_config.Source} for {silent.TotalSeconds:0} s"));
+        }
+        else if (_noInput && silent <= NoInputAfter)
+        {
+            _noInput = false;
+            Context.Parent.Tell(new ChannelCommands.ReportAlarm(_channel, AlarmKinds.NoInput, null));
+        }
+    }
 
     protected override void PostStop() => _pipeline?.Dispose();
 
@@ -63,6 +101,7 @@ public sealed class ChannelPipelineActor : ReceiveActor, IWithTimers
     {
         try
         {
+            _watchingSince = DateTimeOffset.UtcNow;
             _pipeline = _pipelines.Start(_channel, _config);
             _pipeline.Completion.ContinueWith(t => new Ended(t.Exception?.GetBaseException()), TaskScheduler.Default).PipeTo(Self);
             _log.Info("channel {0}: pipeline started from {1}", _channel, _config.Source);

@@ -23,6 +23,9 @@ public static class ChannelCommands
 
     public sealed record StopChannel(ChannelId ChannelId, string Reason) : IChannelCommand;
 
+    /// <summary>The channel's own pipeline reports a fault (raised) or its end (cleared); the entity persists the change.</summary>
+    public sealed record ReportAlarm(ChannelId ChannelId, string Kind, string? Detail) : IChannelCommand;
+
     /// <summary>Sent by the keeper to channels that should run, so they (re)start wherever their shard now lives.</summary>
     public sealed record KeepRunning(ChannelId ChannelId) : IWithChannelId, IInspurMessage;
 }
@@ -50,6 +53,20 @@ public static class ChannelEvents
     public sealed record ChannelStarted(ChannelId ChannelId, DateTimeOffset At) : IChannelEvent;
 
     public sealed record ChannelStopped(ChannelId ChannelId, string Reason, DateTimeOffset At) : IChannelEvent;
+
+    public sealed record AlarmRaised(ChannelId ChannelId, string Kind, string Detail, DateTimeOffset At) : IChannelEvent;
+
+    public sealed record AlarmCleared(ChannelId ChannelId, string Kind, DateTimeOffset At) : IChannelEvent;
+}
+
+/// <summary>An active alarm of a channel, as operators see it.</summary>
+public sealed record ChannelAlarm(string Kind, string Detail, DateTimeOffset Since);
+
+/// <summary>Alarm kinds a channel raises.</summary>
+public static class AlarmKinds
+{
+    /// <summary>No bytes from the source for longer than the channel tolerates.</summary>
+    public const string NoInput = "no-input";
 }
 
 /// <summary>What a channel entity answers.</summary>
@@ -59,7 +76,7 @@ public static class ChannelReplies
 
     /// <summary>The channel as it is after the command or at the time of the query.</summary>
     public sealed record ChannelView(ChannelId ChannelId, ChannelConfig Config, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-        bool Running = false) : IChannelReply;
+        bool Running = false, IReadOnlyList<ChannelAlarm>? Alarms = null) : IChannelReply;
 
     public sealed record ChannelRejected(ChannelId ChannelId, ChannelRejection Reason, string Message) : IChannelReply;
 }

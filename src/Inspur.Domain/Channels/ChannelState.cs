@@ -6,7 +6,7 @@ namespace Inspur.Domain.Channels;
 
 /// <summary>Pure state of one channel: <see cref="Process"/> decides, <see cref="Apply"/> changes; no Akka in here.</summary>
 public sealed record ChannelState(ChannelId ChannelId, ChannelConfig? Config, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    bool Running = false) : IInspurMessage
+    bool Running = false, IReadOnlyList<ChannelAlarm>? Alarms = null) : IInspurMessage
 {
     public const int MaxNameLength = 100;
     public const int MaxNumber = 99_999;
@@ -42,6 +42,10 @@ public sealed record ChannelState(ChannelId ChannelId, ChannelConfig? Config, lo
             StartChannel => Accept(new ChannelStarted(ChannelId, now)),
             StopChannel when !Running => Accept(),
             StopChannel s => Accept(new ChannelStopped(ChannelId, string.IsNullOrWhiteSpace(s.Reason) ? "stopped by operator" : s.Reason, now)),
+            ReportAlarm when !Exists => Reject(ChannelRejection.NotFound, $"channel '{ChannelId}' does not exist"),
+            ReportAlarm { Detail: { } detail } a when !HasAlarm(a.Kind) => Accept(new AlarmRaised(ChannelId, a.Kind, detail, now)),
+            ReportAlarm { Detail: null } a when HasAlarm(a.Kind) => Accept(new AlarmCleared(ChannelId, a.Kind, now)),
+            ReportAlarm => Accept(),
             _ => Reject(ChannelRejection.Invalid, $"unknown command {command.GetType().Name}"),
         };
     }
@@ -51,11 +55,18 @@ public sealed record ChannelState(ChannelId ChannelId, ChannelConfig? Config, lo
         ChannelCreated c => this with { Config = c.Config, Version = Version + 1, CreatedAt = c.At, UpdatedAt = c.At },
         ChannelUpdated u => this with { Config = u.Config, Version = Version + 1, UpdatedAt = u.At },
         ChannelStarted s => this with { Running = true, Version = Version + 1, UpdatedAt = s.At },
-        ChannelStopped s => this with { Running = false, Version = Version + 1, UpdatedAt = s.At },
+        // Stopping clears the alarms: a stopped channel is not in fault.
+        ChannelStopped s => this with { Running = false, Alarms = null, Version = Version + 1, UpdatedAt = s.At },
+        AlarmRaised a => this with { Alarms = [.. ActiveAlarms, new ChannelAlarm(a.Kind, a.Detail, a.At)], Version = Version + 1 },
+        AlarmCleared c => this with { Alarms = ActiveAlarms.Where(x => x.Kind != c.Kind).ToList() is { Count: > 0 } left ? left : null, Version = Version + 1 },
         _ => this,
     };
 
-    public ChannelView? View() => Config is null ? null : new ChannelView(ChannelId, Config, Version, CreatedAt, UpdatedAt, Running);
+    public ChannelView? View() => Config is null ? null : new ChannelView(ChannelId, Config, Version, CreatedAt, UpdatedAt, Running, Alarms);
+
+    public IReadOnlyList<ChannelAlarm> ActiveAlarms => Alarms ?? [];
+
+    private bool HasAlarm(string kind) => ActiveAlarms.Any(a => a.Kind == kind);
 
     /// <summary>The pipeline should run: started, with a source.</summary>
     public bool ShouldRun => Running && Config?.Source is not null;

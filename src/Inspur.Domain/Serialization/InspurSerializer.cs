@@ -31,6 +31,9 @@ public sealed class InspurSerializer : SerializerWithStringManifest
         ["channel-keep-running.v1"] = typeof(ChannelCommands.KeepRunning),
         ["channel-started.v1"] = typeof(ChannelEvents.ChannelStarted),
         ["channel-stopped.v1"] = typeof(ChannelEvents.ChannelStopped),
+        ["channel-report-alarm.v1"] = typeof(ChannelCommands.ReportAlarm),
+        ["channel-alarm-raised.v1"] = typeof(ChannelEvents.AlarmRaised),
+        ["channel-alarm-cleared.v1"] = typeof(ChannelEvents.AlarmCleared),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);

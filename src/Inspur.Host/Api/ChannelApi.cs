@@ -145,9 +145,9 @@ public static class ChannelApi
 }
 
 /// <summary>A channel as the REST API shows it.</summary>
-public sealed record ChannelDto(string Id, string Name, int Number, string? Source, bool LowLatency, bool Running, long Version,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record ChannelDto(string Id, string Name, int Number, string? Source, bool LowLatency, bool Running,
+    IReadOnlyList<ChannelAlarm> Alarms, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static ChannelDto From(ChannelView v) =>
-        new(v.ChannelId.Value, v.Config.Name, v.Config.Number, v.Config.Source, v.Config.LowLatency, v.Running, v.Version, v.CreatedAt, v.UpdatedAt);
+        new(v.ChannelId.Value, v.Config.Name, v.Config.Number, v.Config.Source, v.Config.LowLatency, v.Running, v.Alarms ?? [], v.Version, v.CreatedAt, v.UpdatedAt);
 }

@@ -38,6 +38,8 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry) : I
     {
         public Task Completion => running.Completion;
 
+        public DateTimeOffset? LastInput => running.Ingest.LastReceived;
+
         public void Dispose()
         {
             running.Switch.Shutdown();

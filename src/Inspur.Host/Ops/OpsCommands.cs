@@ -163,11 +163,11 @@ public sealed class OpsCommands(ActorSystem system, IChannelService channels, Li
     {
         var all = await channels.ListAsync(ct);
         if (all.Count == 0) return new Response(ExitCodes.Ok, "no channels");
-        var text = new StringBuilder($"{"NUMBER",-7} {"ID",-24} {"NAME",-24} {"RUNNING",-8} {"LIVE HERE",-10} SOURCE\n");
+        var text = new StringBuilder($"{"NUMBER",-7} {"ID",-24} {"NAME",-24} {"RUNNING",-8} {"ALARMS",-7} {"LIVE HERE",-10} SOURCE\n");
         foreach (var c in all)
         {
             var here = live.Renditions(c.ChannelId.Value).Count > 0 ? "yes" : "no";
-            text.AppendLine($"{c.Config.Number,-7} {c.ChannelId.Value,-24} {Cut(c.Config.Name, 24),-24} {(c.Running ? "yes" : "no"),-8} {here,-10} {c.Config.Source ?? "-"}");
+            text.AppendLine($"{c.Config.Number,-7} {c.ChannelId.Value,-24} {Cut(c.Config.Name, 24),-24} {(c.Running ? "yes" : "no"),-8} {c.Alarms?.Count ?? 0,-7} {here,-10} {c.Config.Source ?? "-"}");
         }
 
         return new Response(ExitCodes.Ok, text.ToString().TrimEnd());
@@ -183,6 +183,7 @@ public sealed class OpsCommands(ActorSystem system, IChannelService channels, Li
         text.AppendLine($"  running:     {(view.Running ? "yes" : "no")}");
         text.AppendLine($"  source:      {view.Config.Source ?? "-"}{(view.Config.LowLatency ? " (LL-HLS)" : "")}");
         text.AppendLine($"  version:     {view.Version}, updated {view.UpdatedAt:u}");
+        text.AppendLine($"  alarms:      {(view.Alarms is { Count: > 0 } alarms ? string.Join("; ", alarms.Select(a => $"{a.Kind} since {a.Since:u}: {a.Detail}")) : "none")}");
         var renditions = live.Renditions(view.ChannelId.Value);
         if (renditions.Count == 0) text.Append("  live here:   no");
         foreach (var r in renditions)
