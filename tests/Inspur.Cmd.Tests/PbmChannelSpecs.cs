@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 using Inspur.Testing;
 
@@ -13,11 +12,7 @@ public sealed class PbmChannelSpecs : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("pbm-channel") });
-        using (var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
-        {
-            socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-            _port = ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
-        }
+        _port = Repo.FreeUdpPort();
 
         await Post("""{"id":"quiet","name":"Quiet","number":3}""");
         await Post($$"""{"id":"news","name":"News","number":2,"source":"udp://127.0.0.1:{{_port}}"}""");

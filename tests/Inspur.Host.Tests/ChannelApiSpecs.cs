@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Inspur.Testing;
 
 namespace Inspur.Host.Tests;
 
@@ -17,16 +18,7 @@ public sealed class ChannelApiSpecs(NodeFixture fixture) : IClassFixture<NodeFix
 
     private Task<HttpResponseMessage> Post(string body) => Http.PostAsync("/api/v1/channels", Json(body));
 
-    private static async Task<JsonElement> Problem(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {status}, got {response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(text).RootElement;
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
-        return problem;
-    }
+    private static Task<JsonElement> Problem(HttpResponseMessage response, HttpStatusCode status) => ProblemAssert.IsProblemAsync(response, status);
 
     private static void AssertFieldError(JsonElement problem, string field, string containing)
     {

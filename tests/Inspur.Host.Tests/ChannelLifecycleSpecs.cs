@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Inspur.Media.Hls;
@@ -12,13 +11,6 @@ namespace Inspur.Host.Tests;
 /// <summary>An operator's channel: created with a UDP source, started, fed by a real ffmpeg, stopped, and surviving a kill.</summary>
 public sealed class ChannelLifecycleSpecs
 {
-    private static int FreeUdpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
-
     /// <summary>A real-time H.264/AAC source to a UDP port, killed when disposed.</summary>
     private sealed class Sender : IDisposable
     {
@@ -61,7 +53,7 @@ public sealed class ChannelLifecycleSpecs
     public async Task Create_start_watch_stop()
     {
         await using var node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("lifecycle") });
-        var port = FreeUdpPort();
+        var port = Repo.FreeUdpPort();
         using var sender = new Sender(port);
 
         var created = await node.Http.PostAsync("/api/v1/channels", Json($$"""{"id":"news","name":"News","number":5,"source":"udp://127.0.0.1:{{port}}","lowLatency":true}"""));
@@ -91,7 +83,7 @@ public sealed class ChannelLifecycleSpecs
     public async Task A_running_channel_comes_back_by_itself_after_a_kill_and_numbering_moves_on()
     {
         var dir = Repo.TempDir("lifecycle-restart");
-        var port = FreeUdpPort();
+        var port = Repo.FreeUdpPort();
         using var sender = new Sender(port);
         long lastBefore;
         await using (var node = await HostProcess.StartAsync(new HostOptions { DataDir = dir }))
@@ -115,7 +107,7 @@ public sealed class ChannelLifecycleSpecs
     public async Task A_source_outage_raises_an_alarm_keeps_the_window_and_its_return_is_a_discontinuity()
     {
         await using var node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("lifecycle-outage") });
-        var port = FreeUdpPort();
+        var port = Repo.FreeUdpPort();
         (await node.Http.PostAsync("/api/v1/channels", Json($$"""{"id":"outage","name":"Outage","number":11,"source":"udp://127.0.0.1:{{port}}"}"""))).EnsureSuccessStatusCode();
         (await node.Http.PostAsync("/api/v1/channels/outage/start", null)).EnsureSuccessStatusCode();
 
@@ -160,13 +152,7 @@ public sealed class ChannelLifecycleSpecs
         await using var node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("lifecycle-bad") });
         (await node.Http.PostAsync("/api/v1/channels", Json("""{"id":"quiet","name":"Quiet","number":7}"""))).EnsureSuccessStatusCode();
 
-        async Task<JsonElement> Problem(HttpResponseMessage response, HttpStatusCode status)
-        {
-            var text = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == status, $"expected {status}, got {response.StatusCode}: {text}");
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            return JsonDocument.Parse(text).RootElement;
-        }
+        Task<JsonElement> Problem(HttpResponseMessage response, HttpStatusCode status) => ProblemAssert.IsProblemAsync(response, status);
 
         var noSource = await Problem(await node.Http.PostAsync("/api/v1/channels/quiet/start", null), HttpStatusCode.BadRequest);
         Assert.Contains("source", noSource.GetProperty("detail").GetString());

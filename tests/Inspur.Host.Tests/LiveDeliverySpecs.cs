@@ -41,13 +41,7 @@ public sealed class LiveDeliverySpecs(DemoNodeFixture fixture) : IClassFixture<D
         return PlaylistParser.ParseMedia(await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"expected {status}, got {response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal((int)status, JsonDocument.Parse(text).RootElement.GetProperty("status").GetInt32());
-    }
+    private static Task AssertProblem(HttpResponseMessage response, HttpStatusCode status) => ProblemAssert.IsProblemAsync(response, status);
 
     [Fact]
     public async Task The_master_playlist_describes_the_stream()

@@ -30,6 +30,14 @@ public static class Repo
         return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
+    /// <summary>A UDP port on loopback nobody is bound to right now (the OS picks it).</summary>
+    public static int FreeUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
     /// <summary>A fresh folder under the system temp folder, deleted by the caller.</summary>
     public static string TempDir(string prefix)
     {
