@@ -31,10 +31,10 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry) : I
         var rendition = new LiveRendition("main", TargetDuration, part);
         var running = LivePipeline.RunUdp(ingest, new SegmenterOptions { TargetDuration = TargetDuration, PartTarget = part }, rendition, _materializer);
         registry.Publish(channel.Value, rendition);
-        return new Handle(channel.Value, running, registry);
+        return new Handle(channel.Value, rendition, running, registry);
     }
 
-    private sealed class Handle(string channel, RunningPipeline running, LiveRegistry registry) : ILivePipeline
+    private sealed class Handle(string channel, LiveRendition rendition, RunningPipeline running, LiveRegistry registry) : ILivePipeline
     {
         public Task Completion => running.Completion;
 
@@ -43,7 +43,7 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry) : I
         public void Dispose()
         {
             running.Switch.Shutdown();
-            registry.Remove(channel);
+            registry.Remove(channel, rendition);
         }
     }
 }

@@ -158,6 +158,17 @@ public sealed class LiveRegistry
 
     public void Remove(string channel) => _channels.TryRemove(channel, out _);
 
+    /// <summary>
+    /// Removes <paramref name="rendition"/> only if it is still the one published under its name: a pipeline that is
+    /// being replaced must not take its successor off the air.
+    /// </summary>
+    public void Remove(string channel, LiveRendition rendition)
+    {
+        if (!_channels.TryGetValue(channel, out var renditions)) return;
+        renditions.TryRemove(new KeyValuePair<string, LiveRendition>(rendition.Name, rendition));
+        if (renditions.IsEmpty) _channels.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, LiveRendition>>(channel, renditions));
+    }
+
     public bool TryGet(string channel, string rendition, out LiveRendition live)
     {
         live = null!;
