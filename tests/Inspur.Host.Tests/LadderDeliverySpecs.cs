@@ -19,16 +19,18 @@ public sealed class LadderNodeFixture : IAsyncLifetime
             DataDir = Repo.TempDir("ladder-specs"),
             DemoChannels = 1,
             Settings = new Dictionary<string, string> { ["Inspur:Demo:LowLatencyChannels"] = "0", ["Inspur:Demo:LadderChannels"] = "1" },
-        });
-        foreach (var rung in Rungs)
+        }, async node =>
         {
-            await Node.EventuallyAsync(async () =>
+            foreach (var rung in Rungs)
             {
-                using var response = await Node.Http.GetAsync($"/live/demo-1/{rung}/index.m3u8");
-                if (!response.IsSuccessStatusCode) return null;
-                return PlaylistParser.ParseMedia(await response.Content.ReadAsStringAsync()).Segments.Count >= 3 ? (bool?)true : null;
-            }, TimeSpan.FromSeconds(90), $"three {rung} segments");
-        }
+                await node.EventuallyAsync(async () =>
+                {
+                    using var response = await node.Http.GetAsync($"/live/demo-1/{rung}/index.m3u8");
+                    if (!response.IsSuccessStatusCode) return null;
+                    return PlaylistParser.ParseMedia(await response.Content.ReadAsStringAsync()).Segments.Count >= 3 ? (bool?)true : null;
+                }, TimeSpan.FromSeconds(90), $"three {rung} segments");
+            }
+        });
     }
 
     public async Task DisposeAsync() => await Node.DisposeAsync();

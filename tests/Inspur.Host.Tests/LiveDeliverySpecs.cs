@@ -14,14 +14,14 @@ public sealed class DemoNodeFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("live-specs"), DemoChannels = 1 });
-        await Node.EventuallyAsync(async () =>
-        {
-            using var response = await Node.Http.GetAsync("/live/demo-1/main/index.m3u8");
-            if (!response.IsSuccessStatusCode) return null;
-            var playlist = PlaylistParser.ParseMedia(await response.Content.ReadAsStringAsync());
-            return playlist.Segments.Count >= 3 ? (bool?)true : null;
-        }, TimeSpan.FromSeconds(60), "three segments on demo-1");
+        Node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("live-specs"), DemoChannels = 1 }, node =>
+            node.EventuallyAsync(async () =>
+            {
+                using var response = await node.Http.GetAsync("/live/demo-1/main/index.m3u8");
+                if (!response.IsSuccessStatusCode) return null;
+                var playlist = PlaylistParser.ParseMedia(await response.Content.ReadAsStringAsync());
+                return playlist.Segments.Count >= 3 ? (bool?)true : null;
+            }, TimeSpan.FromSeconds(60), "three segments on demo-1"));
     }
 
     public async Task DisposeAsync() => await Node.DisposeAsync();

@@ -55,8 +55,33 @@ public sealed class HostProcess : IAsyncDisposable
     public static async Task<HostProcess> StartAsync(HostOptions options)
     {
         var host = Launch(options);
-        await host.WaitReadyAsync();
-        return host;
+        try
+        {
+            await host.WaitReadyAsync();
+            return host;
+        }
+        catch
+        {
+            // xUnit does not dispose a fixture whose start failed: never leave a node (and its ffmpeg children) behind.
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a node and waits for <paramref name="ready"/> too; the node is killed if either wait fails.</summary>
+    public static async Task<HostProcess> StartAsync(HostOptions options, Func<HostProcess, Task> ready)
+    {
+        var host = await StartAsync(options);
+        try
+        {
+            await ready(host);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Starts the node without waiting (e.g. a node that joins a cluster still forming).</summary>

@@ -16,13 +16,13 @@ public sealed class LandingPageSpecs : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("web-specs"), DemoChannels = 1 });
-        await _node.EventuallyAsync(async () =>
-        {
-            using var response = await _node.Http.GetAsync("/live/demo-1/main/index.m3u8");
-            if (!response.IsSuccessStatusCode) return null;
-            return PlaylistParser.ParseMedia(await response.Content.ReadAsStringAsync()).Segments.Count >= 3 ? (bool?)true : null;
-        }, TimeSpan.FromSeconds(60), "three segments on demo-1");
+        _node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("web-specs"), DemoChannels = 1 }, node =>
+            node.EventuallyAsync(async () =>
+            {
+                using var response = await node.Http.GetAsync("/live/demo-1/main/index.m3u8");
+                if (!response.IsSuccessStatusCode) return null;
+                return PlaylistParser.ParseMedia(await response.Content.ReadAsStringAsync()).Segments.Count >= 3 ? (bool?)true : null;
+            }, TimeSpan.FromSeconds(60), "three segments on demo-1"));
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new()
         {
