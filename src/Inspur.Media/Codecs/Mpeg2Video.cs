@@ -30,7 +30,7 @@ public static class Mpeg2Video
     public static Mpeg2PictureType PictureType(ReadOnlySpan<byte> pictureHeader)
     {
         var body = Mpeg2Syntax.Body(pictureHeader, PictureStartCode);
-        return body.Length < 2 ? Mpeg2PictureType.Unknown : PictureTypeOf(body[1]);
+        return body.Length < 3 ? Mpeg2PictureType.Unknown : PictureTypeOf(body[2]);
     }
 
     /// <summary>Whether a picture header (see <see cref="PictureType"/>) codes an I picture.</summary>
