@@ -38,8 +38,9 @@ public struct NalScanner(VideoCodec codec)
 
     /// <summary>
     /// Finds the next NAL header byte in <paramref name="chunk"/> at or after <paramref name="position"/>. On success
-    /// <paramref name="position"/> moves past the header byte; on failure it is the chunk's length and the tail of the
-    /// chunk (trailing zeros, a start code without its header byte) is remembered for the next chunk.
+    /// <paramref name="position"/> is the header byte's index, where the search for the next start code resumes (as in
+    /// Annex B, a 0x00 header followed by 00 01 is an empty unit and the start of the next one); on failure it is the
+    /// chunk's length and the tail of the chunk (trailing zeros, a start code without its header byte) is remembered.
     /// </summary>
     public bool TryFindNext(ReadOnlySpan<byte> chunk, ref int position, out NalStart start)
     {
@@ -93,7 +94,7 @@ public struct NalScanner(VideoCodec codec)
         _headerPending = false;
         var b = chunk[header];
         start = new NalStart(header, b, TypeOf(codec, b));
-        position = header + 1;
+        position = header;
         return true;
     }
 

@@ -28,7 +28,7 @@ public sealed class NalScannerSpecs
         return found;
     }
 
-    private static List<(long Offset, int Type)> Reference(VideoCodec codec, byte[] data)
+    internal static List<(long Offset, int Type)> Reference(VideoCodec codec, byte[] data)
     {
         var found = new List<(long, int)>();
         for (var i = 0; i + 3 < data.Length; i++)
@@ -79,7 +79,20 @@ public sealed class NalScannerSpecs
         position = 0;
         Assert.True(scanner.TryFindNext(Hex("26 01 AF"), ref position, out var start));
         Assert.Equal(new NalStart(0, 0x26, 19), start);
-        Assert.Equal(1, position);
+        Assert.Equal(0, position);
+        Assert.False(scanner.TryFindNext(Hex("26 01 AF"), ref position, out _));
+    }
+
+    [Fact]
+    public void A_zero_header_byte_followed_by_00_01_is_an_empty_unit_and_the_next_start_code()
+    {
+        var data = Hex("00 00 01 00 00 01 B5 00 00 01 00 00 01");
+
+        Assert.Equal([(3L, 0x00), (6, 0xB5), (10, 0x00)], Scan(VideoCodec.Mpeg2, data, data.Length));
+        Assert.Equal(Reference(VideoCodec.Mpeg2, data), Scan(VideoCodec.Mpeg2, data, 1));
+        var units = new List<byte[]>();
+        foreach (var nal in NalScanner.Units(data)) units.Add(nal.ToArray());
+        Assert.Equal([Hex("B5")], units);
     }
 
     [Fact]
