@@ -11,9 +11,9 @@ public sealed class H264SpsSpecs
         ["High 4:2:2"] = 122, ["High 4:4:4 Predictive"] = 244,
     };
 
-    private static Task<Sample> High() => CodecSamples.H264("h264-high", "640x360", "25", "-preset veryfast -profile:v high");
+    internal static Task<Sample> High() => CodecSamples.H264("h264-high", "640x360", "25", "-preset veryfast -profile:v high");
 
-    private static byte[] FirstSps(Sample sample) => CodecSamples.FirstNal(sample.Bytes, b => H264.NalType(b) == H264.Sps);
+    internal static byte[] FirstSps(Sample sample) => CodecSamples.FirstNal(sample.Bytes, b => H264.NalType(b) == H264.Sps);
 
     [Theory]
     [InlineData("h264-high", "640x360", "25", "-preset veryfast -profile:v high", 1, 8)]
@@ -86,7 +86,7 @@ public sealed class H264SpsSpecs
     }
 
     /// <summary>The SPS with seq_scaling_matrix_present_flag set and lists written (some absent, one "use default", one cut short).</summary>
-    private static byte[] WithScalingMatrices(byte[] nal, int lists)
+    internal static byte[] WithScalingMatrices(byte[] nal, int lists)
     {
         var rbsp = CodecSamples.Unescape(nal)[1..];
         var r = new BitReader(rbsp);

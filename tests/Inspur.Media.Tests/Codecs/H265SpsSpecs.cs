@@ -8,7 +8,7 @@ namespace Inspur.Media.Tests.Codecs;
 public sealed class H265SpsSpecs
 {
     /// <summary>The SPS x265 3.5 writes for 642x362 Main at 25 fps (kept as bytes so this spec needs no encoder).</summary>
-    private const string X265Sps642X362 =
+    internal const string X265Sps642X362 =
         "42 01 01 01 60 00 00 03 00 90 00 00 03 00 00 03 00 3F A0 05 12 01 71 C9 26 59 59 A4 93 2B C0 5A 02 00 00 03 00 02 00 00 03 00 32 10";
 
     private static readonly Dictionary<string, int> ProfileIdcs = new() { ["Main"] = 1, ["Main 10"] = 2, ["Main Still Picture"] = 3, ["Rext"] = 4 };
