@@ -7,8 +7,13 @@ public sealed class H264SpsSpecs
 {
     private static readonly Dictionary<string, int> ProfileIdcs = new()
     {
-        ["Baseline"] = 66, ["Constrained Baseline"] = 66, ["Main"] = 77, ["High"] = 100, ["High 10"] = 110,
-        ["High 4:2:2"] = 122, ["High 4:4:4 Predictive"] = 244,
+        ["Baseline"] = 66,
+        ["Constrained Baseline"] = 66,
+        ["Main"] = 77,
+        ["High"] = 100,
+        ["High 10"] = 110,
+        ["High 4:2:2"] = 122,
+        ["High 4:4:4 Predictive"] = 244,
     };
 
     internal static Task<Sample> High() => CodecSamples.H264("h264-high", "640x360", "25", "-preset veryfast -profile:v high");
