@@ -75,7 +75,8 @@ public struct NalScanner(VideoCodec codec)
         var at = chunk[i..].IndexOf(startCode);
         if (at >= 0) return Found(chunk, i + at + 3, ref position, out start);
 
-        _zeros = chunk.Length - i >= 2 && chunk[^2] == 0 ? (chunk[^1] == 0 ? 2 : 0) : chunk[^1] == 0 ? 1 : 0;
+        var tail = chunk[i..];
+        _zeros = tail[^1] != 0 ? 0 : tail.Length >= 2 && tail[^2] == 0 ? 2 : 1;
         position = chunk.Length;
         start = default;
         return false;
