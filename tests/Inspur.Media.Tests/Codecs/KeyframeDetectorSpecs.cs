@@ -26,20 +26,18 @@ public sealed class KeyframeDetectorSpecs
         return (KeyframeDecision.Unknown, -1);
     }
 
-    /// <summary>The first byte that settles the question, found the slow, obvious way.</summary>
+    /// <summary>The first byte that settles the question: the first slice's NAL header, or an MPEG-2 picture's coding-type byte.</summary>
     private static int DecisiveByte(VideoCodec codec, byte[] unit)
     {
-        for (var i = 0; i + 3 < unit.Length; i++)
+        foreach (var (offset, type) in NalScannerSpecs.Reference(codec, unit))
         {
-            if (unit[i] != 0 || unit[i + 1] != 0 || unit[i + 2] != 1) continue;
-            var header = unit[i + 3];
             switch (codec)
             {
-                case VideoCodec.H264 when (header & 0x1F) is >= 1 and <= 5:
-                case VideoCodec.H265 when header >> 1 <= 31:
-                    return i + 3;
-                case VideoCodec.Mpeg2 when header == 0x00:
-                    return i + 5;
+                case VideoCodec.H264 when type is >= 1 and <= 5:
+                case VideoCodec.H265 when type <= 31:
+                    return (int)offset;
+                case VideoCodec.Mpeg2 when type == 0x00:
+                    return (int)offset + 2;
             }
         }
 
