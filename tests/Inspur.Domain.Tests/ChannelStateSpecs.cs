@@ -186,13 +186,26 @@ public sealed class ChannelLifecycleSpecs
     [InlineData("udp://127.0.0.1:5000", true)]
     [InlineData("udp://239.1.1.1:5000?iface=10.0.0.5", true)]
     [InlineData("udp://[::1]:5000", true)]
-    [InlineData("http://127.0.0.1:5000", false)]
+    [InlineData("http://127.0.0.1:5000/live.ts", true)]
+    [InlineData("https://headend.example/ch1.ts", true)]
+    [InlineData("file:///srv/media/loop.ts", true)]
+    [InlineData("srt://10.0.0.1:9000?mode=caller&latency=200", true)]
+    [InlineData("srt://0.0.0.0:9000?mode=listener", true)]
     [InlineData("udp://example.com:5000", false)]
     [InlineData("udp://127.0.0.1", false)]
     [InlineData("udp://127.0.0.1:5000?iface=10.0.0.5", false)]
     [InlineData("udp://239.1.1.1:5000?ttl=3", false)]
+    [InlineData("file://server/share/loop.ts", false)]
+    [InlineData("file:///srv/media/../etc/passwd", false)]
+    [InlineData("file:///srv/media/a.ts?loop=1", false)]
+    [InlineData("srt://10.0.0.1:9000?mode=sideways", false)]
+    [InlineData("srt://10.0.0.1:9000?latency=fast", false)]
+    [InlineData("srt://10.0.0.1:9000?ttl=1", false)]
+    [InlineData("srt://10.0.0.1", false)]
+    [InlineData("rtmp://10.0.0.1/live", false)]
+    [InlineData("ftp://10.0.0.1/a.ts", false)]
     [InlineData("not a url", false)]
-    public void Sources_are_udp_ip_literals_with_an_optional_multicast_interface(string url, bool valid)
+    public void Sources_are_udp_http_file_or_srt_urls_with_checked_options(string url, bool valid)
     {
         Assert.Equal(valid, ChannelSource.TryParse(url, out _, out var error));
         Assert.Equal(valid, error.Length == 0);

@@ -17,6 +17,17 @@ public sealed class InspurSerializerSpecs : IDisposable
     private static readonly ChannelConfig Config = new("CCTV 1 综合", 1);
     private static readonly DateTimeOffset At = new(2026, 11, 24, 12, 30, 15, 123, TimeSpan.FromHours(8));
 
+    private static readonly ChannelConfig Full = Config with
+    {
+        Source = "srt://10.0.0.1:9000?mode=caller&latency=200",
+        BackupSource = "http://10.0.0.2/live.ts",
+        LowLatency = true,
+        Logo = "https://img.example/cctv1.png",
+        Genre = "News",
+        ArchiveHours = 168,
+        Transcode = new TranscodeSettings([new LadderRung("720p", 1280, 720, 3000), new LadderRung("360p", 640, 360, 700, 96) { Profile = "main" }]) { FrameRate = 29.97 },
+    };
+
     /// <summary>One sample per message type; <see cref="Every_message_type_has_a_sample"/> keeps this complete.</summary>
     public static readonly IReadOnlyList<IInspurMessage> Samples =
     [
@@ -40,7 +51,12 @@ public sealed class InspurSerializerSpecs : IDisposable
         new AlarmRaised(Id, AlarmKinds.NoInput, "no bytes for 5 s", At),
         new AlarmCleared(Id, AlarmKinds.NoInput, At),
         new ChannelState(Id, Config, 4, At, At, true, [new ChannelAlarm(AlarmKinds.NoInput, "no bytes", At)]),
+        new ReportPhase(Id, ChannelPhase.Degraded, "on-backup"),
+        new PhaseChanged(Id, ChannelPhase.Failed, "no segment for 9 s", At),
+        new ChannelState(Id, Full, 12, At, At, Running: true) { Phase = ChannelPhase.Live },
+        new ChannelView(Id, Full, 12, At, At, Running: true) { Phase = ChannelPhase.Degraded, PhaseReason = "on-backup" },
     ];
+
 
     public static TheoryData<int> SampleIndexes() => new(Enumerable.Range(0, Samples.Count));
 

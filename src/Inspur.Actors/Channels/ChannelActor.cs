@@ -23,6 +23,7 @@ public sealed class ChannelActor : ReceivePersistentActor
     private ChannelState _state;
     private IActorRef? _pipeline;
     private ChannelConfig? _pipelineConfig;
+    private ChannelLiveStatus? _live;
 
     /// <param name="pipelines">The node's data plane; null where the entity only keeps state (no media on this node).</param>
     public ChannelActor(string entityId, ILivePipelines? pipelines = null)
@@ -44,9 +45,13 @@ public sealed class ChannelActor : ReceivePersistentActor
             if (_state.ShouldRun) Reconcile();
             else PassivateIfEmpty();
         });
+        Command<ChannelPipelineActor.Status>(s =>
+        {
+            if (Sender.Equals(_pipeline)) _live = s.Live;
+        });
         Command<GetChannel>(_ =>
         {
-            Sender.Tell((IChannelReply?)_state.View() ?? NotFound());
+            Sender.Tell((IChannelReply?)View() ?? NotFound());
             PassivateIfEmpty();
         });
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
@@ -69,7 +74,7 @@ public sealed class ChannelActor : ReceivePersistentActor
 
         if (events.Count == 0)
         {
-            Sender.Tell(_state.View()!);
+            Sender.Tell(View()!);
             return;
         }
 
@@ -82,7 +87,7 @@ public sealed class ChannelActor : ReceivePersistentActor
             if (--remaining == 0)
             {
                 Reconcile();
-                Sender.Tell(_state.View()!);
+                Sender.Tell(View()!);
             }
         });
     }
@@ -100,9 +105,13 @@ public sealed class ChannelActor : ReceivePersistentActor
         }
 
         _pipelineConfig = want;
+        _live = null;
         if (want is not null)
             _pipeline = Context.ActorOf(Props.Create(() => new ChannelPipelineActor(_state.ChannelId, want, _pipelines)), $"pipeline-{LastSequenceNr}");
     }
+
+    /// <summary>The state's view, with what the running pipeline measures.</summary>
+    private ChannelView? View() => _state.View() is { } view && _live is not null ? view with { Live = _live } : _state.View();
 
     private ChannelRejected NotFound() =>
         new(_state.ChannelId, ChannelRejection.NotFound, $"channel '{_state.ChannelId}' does not exist");

@@ -32,7 +32,7 @@ public sealed class ChannelDirectoryProjection : ReceiveActor, IWithStash
     }
     private sealed record StreamFailed(Exception Cause);
 
-    private readonly Dictionary<ChannelId, ChannelView> _channels = new();
+    private readonly Dictionary<ChannelId, ChannelState> _channels = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     // Bound to this actor: its streams stop when it stops or restarts, so a restart never leaves a second feed behind.
     private readonly IMaterializer _materializer = Context.Materializer();
@@ -41,7 +41,7 @@ public sealed class ChannelDirectoryProjection : ReceiveActor, IWithStash
     public ChannelDirectoryProjection()
     {
         Receive<Projected>(p => Project(p.Envelope));
-        Receive<Observed>(o => Upsert(o.View));
+        Receive<Observed>(o => Upsert(ChannelState.From(o.View)));
         Receive<CaughtUp>(_ =>
         {
             // Every replayed event was told to us before this message, so _offset is already the last one replayed.
@@ -69,8 +69,8 @@ public sealed class ChannelDirectoryProjection : ReceiveActor, IWithStash
     private void Live()
     {
         Receive<Projected>(p => Project(p.Envelope));
-        Receive<Observed>(o => Upsert(o.View));
-        Receive<ListChannels>(_ => Sender.Tell(_channels.Values.OrderBy(c => c.Config.Number).ThenBy(c => c.ChannelId.Value).ToList()));
+        Receive<Observed>(o => Upsert(ChannelState.From(o.View)));
+        Receive<ListChannels>(_ => Sender.Tell(_channels.Values.Select(c => c.View()!).OrderBy(c => c.Config.Number).ThenBy(c => c.ChannelId.Value).ToList()));
         Receive<StreamFailed>(f => throw new InvalidOperationException("channel directory live stream failed", f.Cause));
     }
 
@@ -88,37 +88,21 @@ public sealed class ChannelDirectoryProjection : ReceiveActor, IWithStash
     private SqlReadJournal ReadJournal() =>
         PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
 
+    /// <summary>Applies the event with the entity's own <see cref="ChannelState.Apply"/>, so the read model cannot drift from it.</summary>
     private void Project(EventEnvelope envelope)
     {
         _offset = envelope.Offset;
-        switch (envelope.Event)
-        {
-            case ChannelCreated c:
-                Upsert(new ChannelView(c.ChannelId, c.Config, envelope.SequenceNr, c.At, c.At));
-                break;
-            case ChannelUpdated u when _channels.TryGetValue(u.ChannelId, out var known):
-                Upsert(known with { Config = u.Config, Version = envelope.SequenceNr, UpdatedAt = u.At });
-                break;
-            case ChannelStarted started when _channels.TryGetValue(started.ChannelId, out var known):
-                Upsert(known with { Running = true, Version = envelope.SequenceNr, UpdatedAt = started.At });
-                break;
-            case ChannelStopped stopped when _channels.TryGetValue(stopped.ChannelId, out var known):
-                Upsert(known with { Running = false, Alarms = null, Version = envelope.SequenceNr, UpdatedAt = stopped.At });
-                break;
-            case AlarmRaised raised when _channels.TryGetValue(raised.ChannelId, out var known):
-                Upsert(known with { Alarms = [.. known.Alarms ?? [], new ChannelAlarm(raised.Kind, raised.Detail, raised.At)], Version = envelope.SequenceNr });
-                break;
-            case AlarmCleared cleared when _channels.TryGetValue(cleared.ChannelId, out var known):
-                var left = (known.Alarms ?? []).Where(a => a.Kind != cleared.Kind).ToList();
-                Upsert(known with { Alarms = left.Count > 0 ? left : null, Version = envelope.SequenceNr });
-                break;
-        }
+        if (envelope.Event is not IChannelEvent evt) return;
+        var known = _channels.TryGetValue(evt.ChannelId, out var current) ? current : ChannelState.Empty(evt.ChannelId);
+        if (!known.Exists && evt is not ChannelCreated) return;
+        // The event's sequence number is the version it produced (every event bumps the version by one).
+        Upsert(known.Apply(evt) with { Version = envelope.SequenceNr });
     }
 
     /// <summary>Keeps the newest version; events and local observations may arrive in either order.</summary>
-    private void Upsert(ChannelView view)
+    private void Upsert(ChannelState state)
     {
-        if (!_channels.TryGetValue(view.ChannelId, out var current) || current.Version < view.Version)
-            _channels[view.ChannelId] = view;
+        if (!_channels.TryGetValue(state.ChannelId, out var current) || current.Version < state.Version)
+            _channels[state.ChannelId] = state;
     }
 }

@@ -34,6 +34,8 @@ public sealed class InspurSerializer : SerializerWithStringManifest
         ["channel-report-alarm.v1"] = typeof(ChannelCommands.ReportAlarm),
         ["channel-alarm-raised.v1"] = typeof(ChannelEvents.AlarmRaised),
         ["channel-alarm-cleared.v1"] = typeof(ChannelEvents.AlarmCleared),
+        ["channel-report-phase.v1"] = typeof(ChannelCommands.ReportPhase),
+        ["channel-phase-changed.v1"] = typeof(ChannelEvents.PhaseChanged),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);

@@ -29,7 +29,7 @@ public static class ChannelApi
             if (error is not null) return error;
             var errors = new Dictionary<string, string[]>();
             var id = JsonBody.RequiredString(body, "id", errors);
-            var config = ReadConfig(body, errors, ["id", "name", "number", "source", "lowLatency"]);
+            var config = ReadConfig(body, errors);
             if (id is not null && !ChannelId.IsValid(id))
                 errors["id"] = ["id must be 1-64 lower-case letters, digits or dashes, starting with a letter or digit"];
             if (errors.Count > 0 || id is null || config is null) return Results.ValidationProblem(errors);
@@ -49,7 +49,7 @@ public static class ChannelApi
             var errors = new Dictionary<string, string[]>();
             if (body.TryGetProperty("id", out var bodyId) && (bodyId.ValueKind != JsonValueKind.String || bodyId.GetString() != id))
                 errors["id"] = [$"id in the body must be absent or equal to '{id}'"];
-            var config = ReadConfig(body, errors, ["id", "name", "number", "source", "lowLatency"]);
+            var config = ReadConfig(body, errors);
             if (errors.Count > 0 || config is null) return Results.ValidationProblem(errors);
             return await Guard(async () => ToResult(await channels.UpdateAsync(new ChannelId(id), config, ct)));
         });
@@ -84,35 +84,83 @@ public static class ChannelApi
         return app;
     }
 
-    private static ChannelConfig? ReadConfig(JsonElement body, Dictionary<string, string[]> errors, string[] allowed)
+    /// <summary>The fields a channel body may have (besides <c>id</c>).</summary>
+    public static readonly string[] ConfigFields = ["name", "number", "source", "backupSource", "lowLatency", "logo", "genre", "transcode", "archiveHours"];
+
+    private static ChannelConfig? ReadConfig(JsonElement body, Dictionary<string, string[]> errors)
     {
-        JsonBody.RejectUnknown(body, allowed, errors);
+        JsonBody.RejectUnknown(body, ["id", .. ConfigFields], errors);
         var name = JsonBody.RequiredString(body, "name", errors);
         var number = JsonBody.RequiredInt(body, "number", errors);
-        string? source = null;
-        var lowLatency = false;
-        if (body.TryGetProperty("source", out var s) && s.ValueKind != JsonValueKind.Null)
-        {
-            if (s.ValueKind == JsonValueKind.String) source = s.GetString();
-            else errors["source"] = ["source must be a string like udp://127.0.0.1:5000"];
-        }
-
-        if (body.TryGetProperty("lowLatency", out var ll) && ll.ValueKind != JsonValueKind.Null)
-        {
-            if (ll.ValueKind is JsonValueKind.True or JsonValueKind.False) lowLatency = ll.GetBoolean();
-            else errors["lowLatency"] = ["lowLatency must be true or false"];
-        }
-
+        var source = JsonBody.OptionalString(body, "source", errors, "a string like udp://127.0.0.1:5000");
+        var backup = JsonBody.OptionalString(body, "backupSource", errors, "a string like udp://127.0.0.1:5002");
+        var logo = JsonBody.OptionalString(body, "logo", errors, "a URL string");
+        var genre = JsonBody.OptionalString(body, "genre", errors, "a string");
+        var lowLatency = JsonBody.OptionalBool(body, "lowLatency", errors) ?? false;
+        var archiveHours = JsonBody.OptionalInt(body, "archiveHours", errors) ?? ChannelConfig.DefaultArchiveHours;
+        var transcode = ReadTranscode(body, errors);
         if (name is null || number is null || errors.Count > 0) return null;
-        var config = new ChannelConfig(name, number.Value) { Source = source, LowLatency = lowLatency };
+        var config = new ChannelConfig(name, number.Value)
+        {
+            Source = source, BackupSource = backup, LowLatency = lowLatency, Logo = logo, Genre = genre, ArchiveHours = archiveHours, Transcode = transcode,
+        };
         if (ChannelState.Validate(config) is { } problem)
         {
-            var field = problem.StartsWith("number", StringComparison.Ordinal) ? "number" : problem.StartsWith("source", StringComparison.Ordinal) ? "source" : "name";
-            errors[field] = [problem];
+            errors[problem.Field] = [problem.Message];
             return null;
         }
 
         return config;
+    }
+
+    /// <summary><c>"transcode": {"frameRate": 25, "ladder": [{"name","width","height","videoKbps","audioKbps"?,"profile"?}]}</c>; absent or null is passthrough.</summary>
+    private static TranscodeSettings? ReadTranscode(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty("transcode", out var t) || t.ValueKind == JsonValueKind.Null) return null;
+        if (t.ValueKind != JsonValueKind.Object)
+        {
+            errors["transcode"] = ["transcode must be an object {\"ladder\": [...]} or null for passthrough"];
+            return null;
+        }
+
+        JsonBody.RejectUnknown(t, ["ladder", "frameRate"], errors, "transcode.");
+        var frameRate = 25.0;
+        if (t.TryGetProperty("frameRate", out var fr) && fr.ValueKind != JsonValueKind.Null)
+        {
+            if (fr.ValueKind == JsonValueKind.Number) frameRate = fr.GetDouble();
+            else errors["transcode.frameRate"] = ["transcode.frameRate must be a number"];
+        }
+
+        if (!t.TryGetProperty("ladder", out var ladder) || ladder.ValueKind != JsonValueKind.Array)
+        {
+            errors["transcode.ladder"] = ["transcode.ladder must be an array of rungs"];
+            return null;
+        }
+
+        var rungs = new List<LadderRung>();
+        var i = 0;
+        foreach (var item in ladder.EnumerateArray())
+        {
+            var prefix = $"transcode.ladder[{i++}].";
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                errors[prefix.TrimEnd('.')] = ["a rung must be an object"];
+                continue;
+            }
+
+            var rungErrors = new Dictionary<string, string[]>();
+            JsonBody.RejectUnknown(item, ["name", "width", "height", "videoKbps", "audioKbps", "profile"], rungErrors);
+            var rungName = JsonBody.RequiredString(item, "name", rungErrors);
+            var width = JsonBody.RequiredInt(item, "width", rungErrors);
+            var height = JsonBody.RequiredInt(item, "height", rungErrors);
+            var video = JsonBody.RequiredInt(item, "videoKbps", rungErrors);
+            var audio = JsonBody.OptionalInt(item, "audioKbps", rungErrors) ?? 128;
+            var profile = JsonBody.OptionalString(item, "profile", rungErrors, "baseline, main or high") ?? "high";
+            foreach (var (key, value) in rungErrors) errors[prefix + key] = value;
+            if (rungErrors.Count == 0) rungs.Add(new LadderRung(rungName!, width!.Value, height!.Value, video!.Value, audio) { Profile = profile });
+        }
+
+        return new TranscodeSettings(rungs) { FrameRate = frameRate };
     }
 
     private static IResult ToResult(IChannelReply reply) => reply switch
@@ -145,9 +193,11 @@ public static class ChannelApi
 }
 
 /// <summary>A channel as the REST API shows it.</summary>
-public sealed record ChannelDto(string Id, string Name, int Number, string? Source, bool LowLatency, bool Running,
-    IReadOnlyList<ChannelAlarm> Alarms, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record ChannelDto(string Id, string Name, int Number, string? Source, string? BackupSource, bool LowLatency, string? Logo, string? Genre,
+    TranscodeSettings? Transcode, int ArchiveHours, bool Running, ChannelPhase Phase, string? PhaseReason, IReadOnlyList<ChannelAlarm> Alarms,
+    ChannelLiveStatus? Live, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static ChannelDto From(ChannelView v) =>
-        new(v.ChannelId.Value, v.Config.Name, v.Config.Number, v.Config.Source, v.Config.LowLatency, v.Running, v.Alarms ?? [], v.Version, v.CreatedAt, v.UpdatedAt);
+        new(v.ChannelId.Value, v.Config.Name, v.Config.Number, v.Config.Source, v.Config.BackupSource, v.Config.LowLatency, v.Config.Logo, v.Config.Genre,
+            v.Config.Transcode, v.Config.ArchiveHours, v.Running, v.Phase, v.PhaseReason, v.Alarms ?? [], v.Live, v.Version, v.CreatedAt, v.UpdatedAt);
 }

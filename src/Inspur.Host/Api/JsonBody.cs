@@ -72,13 +72,38 @@ public static class JsonBody
         return number;
     }
 
+    /// <summary>Absent or null is null; anything but a string is an error naming what it should be.</summary>
+    public static string? OptionalString(JsonElement body, string name, Dictionary<string, string[]> errors, string expected)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind == JsonValueKind.String) return value.GetString();
+        errors[name] = [$"{name} must be {expected}, not {Kind(value)}"];
+        return null;
+    }
+
+    public static int? OptionalInt(JsonElement body, string name, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)) return number;
+        errors[name] = [$"{name} must be an integer, not {Kind(value)}"];
+        return null;
+    }
+
+    public static bool? OptionalBool(JsonElement body, string name, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
+        errors[name] = [$"{name} must be true or false, not {Kind(value)}"];
+        return null;
+    }
+
     /// <summary>A misspelt field is reported rather than silently ignored.</summary>
-    public static void RejectUnknown(JsonElement body, IReadOnlyCollection<string> allowed, Dictionary<string, string[]> errors)
+    public static void RejectUnknown(JsonElement body, IReadOnlyCollection<string> allowed, Dictionary<string, string[]> errors, string prefix = "")
     {
         foreach (var property in body.EnumerateObject())
         {
             if (!allowed.Contains(property.Name))
-                errors[property.Name] = [$"unknown field '{property.Name}'; allowed: {string.Join(", ", allowed)}"];
+                errors[prefix + property.Name] = [$"unknown field '{prefix}{property.Name}'; allowed: {string.Join(", ", allowed)}"];
         }
     }
 

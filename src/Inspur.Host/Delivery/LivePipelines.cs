@@ -1,49 +1,218 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Akka;
 using Akka.Actor;
+using Akka.Cluster;
+using Akka.IO;
 using Akka.Streams;
+using Akka.Streams.Dsl;
 using Inspur.Actors.Channels;
 using Inspur.Domain.Channels;
+using Inspur.Media.Ffmpeg;
 using Inspur.Media.Ingest;
 using Inspur.Media.Live;
 using Inspur.Media.Segmenting;
+using ChannelSource = Inspur.Domain.Channels.ChannelSource;
 
 namespace Inspur.Host.Delivery;
 
 /// <summary>
-/// This node's live data plane for channel entities: ingest from the channel's source, segment (LL-HLS when asked),
-/// publish into the hot window that <see cref="LiveDelivery"/> serves.
+/// This node's live data plane for channel entities. Passthrough: source → segmenter → hot window as rendition
+/// <c>main</c>. Transcode: source → a supervised ffmpeg (stdin) → one loopback UDP output per ladder rung → a segmenter
+/// per rung on a shared time anchor → hot window, so the rungs number and cut alike.
 /// </summary>
-public sealed class LivePipelines(ActorSystem system, LiveRegistry registry) : ILivePipelines
+public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, ILogger<LivePipelines> log) : ILivePipelines
 {
     public static readonly TimeSpan TargetDuration = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan PartTarget = TimeSpan.FromMilliseconds(400);
 
+    /// <summary>Source bytes buffered for the transcoder's stdin while it (re)starts; older bytes are dropped beyond this.</summary>
+    public const int TranscoderBacklog = 2048;
+
     private readonly IMaterializer _materializer = system.Materializer();
+
+    public string Node => Cluster.Get(system).SelfAddress.ToString();
 
     public ILivePipeline Start(ChannelId channel, ChannelConfig config)
     {
-        if (config.Source is not { } url || !ChannelSource.TryParse(url, out var source, out var error))
-            throw new ArgumentException($"channel {channel}: no usable source ({config.Source})");
-        _ = error;
-        var ingest = source.IsMulticast
-            ? new UdpIngestOptions(source.Port) { MulticastGroup = source.Address, MulticastInterface = source.Interface }
-            : new UdpIngestOptions(source.Port) { BindAddress = source.Address };
+        var primary = Parse(config.Source, "source") ?? throw new ArgumentException($"channel {channel}: no source");
+        var input = IngestSources.Create(primary);
         var part = config.LowLatency ? PartTarget : (TimeSpan?)null;
-        var rendition = new LiveRendition("main", TargetDuration, part);
-        var running = LivePipeline.RunUdp(ingest, new SegmenterOptions { TargetDuration = TargetDuration, PartTarget = part }, rendition, _materializer);
-        registry.Publish(channel.Value, rendition);
-        return new Handle(channel.Value, rendition, running, registry);
+        return config.Transcode is { } transcode
+            ? StartTranscoded(channel, input, transcode, part)
+            : StartPassthrough(channel, input, part);
     }
 
-    private sealed class Handle(string channel, LiveRendition rendition, RunningPipeline running, LiveRegistry registry) : ILivePipeline
+    private static ChannelSource? Parse(string? url, string field)
     {
-        public Task Completion => running.Completion;
+        if (url is null) return null;
+        return ChannelSource.TryParse(url, out var source, out var error) ? source : throw new ArgumentException($"{field}: {error}");
+    }
 
-        public DateTimeOffset? LastInput => running.Ingest.LastReceived;
+    private ILivePipeline StartPassthrough(ChannelId channel, Source<ByteString, IngestStats> input, TimeSpan? part)
+    {
+        var rendition = new LiveRendition("main", TargetDuration, part);
+        var ((ingest, kill), stream, done) = input
+            .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Both)
+            .ViaMaterialized(Flow.FromGraph(new SegmenterStage(new SegmenterOptions { TargetDuration = TargetDuration, PartTarget = part })), Keep.Both)
+            .ToMaterialized(Sink.ForEach<SegmenterOutput>(rendition.Accept), Keep.Both)
+            .MapMaterializedValue(m => (m.Item1.Item1, m.Item1.Item2, m.Item2))
+            .Run(_materializer);
+        registry.Publish(channel.Value, rendition);
+        return new Pipeline(channel.Value, registry, [rendition], ingest, stream, [kill], done, transcoder: null, mustTranscode: true);
+    }
+
+    private ILivePipeline StartTranscoded(ChannelId channel, Source<ByteString, IngestStats> input, TranscodeSettings transcode, TimeSpan? part)
+    {
+        var anchor = new SharedAnchor();
+        var renditions = new List<LiveRendition>();
+        var switches = new List<UniqueKillSwitch>();
+        var completions = new List<Task>();
+        var outputs = new List<(Rendition, string)>();
+        TsStreamStats? firstStats = null;
+        try
+        {
+            foreach (var rung in transcode.Ladder)
+            {
+                var port = FreeLoopbackUdpPort();
+                var rendition = new LiveRendition(rung.Name, TargetDuration, part);
+                var running = LivePipeline.RunUdp(new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback },
+                    new SegmenterOptions { TargetDuration = TargetDuration, PartTarget = part, SharedAnchor = anchor }, rendition, _materializer);
+                firstStats ??= running.Stream;
+                renditions.Add(rendition);
+                switches.Add(running.Switch);
+                completions.Add(running.Completion);
+                outputs.Add((new Rendition(rung.Name, rung.Width, rung.Height, rung.VideoKbps, rung.AudioKbps) { Profile = rung.Profile },
+                    $"udp://127.0.0.1:{port}?pkt_size=1316"));
+            }
+
+            var backlog = System.Threading.Channels.Channel.CreateBounded<ByteString>(new BoundedChannelOptions(TranscoderBacklog)
+            {
+                FullMode = BoundedChannelFullMode.DropOldest,
+                SingleReader = true,
+                SingleWriter = true,
+            });
+            var job = TranscodeProfiles.Ladder("pipe:0", outputs, transcode.FrameRate, TargetDuration);
+            var transcoder = new Transcoder(channel.Value, log);
+            var supervisor = new FfmpegSupervisor(() => job, transcoder.Observe,
+                new BackoffPolicy { Initial = TimeSpan.FromSeconds(1), Max = TimeSpan.FromSeconds(15), ResetAfter = TimeSpan.FromSeconds(30) },
+                attach: (process, ct) => FeedAsync(backlog.Reader, process, ct));
+            transcoder.Supervisor = supervisor;
+            var (ingest, kill, fed) = input
+                .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Both)
+                .ToMaterialized(Sink.ForEach<ByteString>(bytes => backlog.Writer.TryWrite(bytes)), Keep.Both)
+                .MapMaterializedValue(m => (m.Item1.Item1, m.Item1.Item2, m.Item2))
+                .Run(_materializer);
+            switches.Add(kill);
+            completions.Add(fed);
+            supervisor.Start();
+            foreach (var r in renditions) registry.Publish(channel.Value, r);
+            return new Pipeline(channel.Value, registry, renditions, ingest, firstStats!, switches, Task.WhenAny(completions).Unwrap(), transcoder, mustTranscode: false);
+        }
+        catch
+        {
+            foreach (var s in switches) s.Shutdown();
+            throw;
+        }
+    }
+
+    /// <summary>Copies buffered source bytes into one transcoder process's stdin until it exits or the channel stops.</summary>
+    private static async Task FeedAsync(ChannelReader<ByteString> backlog, FfmpegProcess process, CancellationToken ct)
+    {
+        var stdin = process.Input!;
+        using var exited = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _ = process.Completion.ContinueWith(_ => exited.Cancel(), TaskScheduler.Default);
+        var buffer = new byte[65536];
+        while (await backlog.WaitToReadAsync(exited.Token))
+        {
+            while (backlog.TryRead(out var bytes))
+            {
+                var length = bytes.Count;
+                if (length > buffer.Length) buffer = new byte[length];
+                bytes.CopyTo(buffer, 0, length);
+                await stdin.WriteAsync(buffer.AsMemory(0, length), exited.Token);
+            }
+
+            await stdin.FlushAsync(exited.Token);
+        }
+    }
+
+    private static int FreeLoopbackUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>What the transcoder's supervisor reported, for the channel's transcoder alarm.</summary>
+    private sealed class Transcoder(string channel, ILogger log)
+    {
+        private string? _lastExit;
+
+        public FfmpegSupervisor? Supervisor { get; set; }
+
+        public int Restarts => Supervisor?.Restarts ?? 0;
+
+        public string? LastExit => Volatile.Read(ref _lastExit);
+
+        public void Observe(SupervisorEvent e)
+        {
+            switch (e)
+            {
+                case SupervisorEvent.Exited x:
+                    Volatile.Write(ref _lastExit, x.Exit.Describe());
+                    log.LogWarning("channel {Channel}: transcoder ended after {RanFor}: {Exit}", channel, x.RanFor, x.Exit.Describe());
+                    break;
+                case SupervisorEvent.StartFailed f:
+                    Volatile.Write(ref _lastExit, f.Reason);
+                    log.LogWarning("channel {Channel}: transcoder cannot start: {Reason}", channel, f.Reason);
+                    break;
+            }
+        }
+    }
+
+    private sealed class Pipeline(string channel, LiveRegistry registry, IReadOnlyList<LiveRendition> renditions, IngestStats ingest,
+        TsStreamStats stream, IReadOnlyList<UniqueKillSwitch> switches, Task completion, Transcoder? transcoder, bool mustTranscode) : ILivePipeline
+    {
+        public Task Completion => completion;
+
+        public IReadOnlyList<string> Renditions { get; } = renditions.Select(r => r.Name).ToList();
+
+        public PipelineHealth Health(DateTimeOffset startedAt, DateTimeOffset now) => new()
+        {
+            At = now,
+            StartedAt = startedAt,
+            LastInput = ingest.LastReceived,
+            InputBytes = ingest.Bytes,
+            SyncLosses = stream.SyncLosses,
+            ContinuityErrors = stream.ContinuityErrors,
+            PatMissing = stream.PatErrors,
+            PmtMissing = stream.PmtErrors,
+            LastSegment = renditions.Max(r => r.LastPublished),
+            TargetDuration = TargetDuration,
+            TranscoderRestarts = transcoder?.Restarts ?? 0,
+            TranscoderExit = transcoder?.LastExit,
+            MustTranscode = mustTranscode ? renditions[0].Description?.TranscodeReason : null,
+        };
 
         public void Dispose()
         {
-            running.Switch.Shutdown();
-            registry.Remove(channel, rendition);
+            foreach (var s in switches) s.Shutdown();
+            if (transcoder?.Supervisor is { } supervisor) _ = supervisor.StopAsync();
+            foreach (var r in renditions) registry.Remove(channel, r);
         }
     }
+}
+
+/// <summary>The ingest source for a channel source URL.</summary>
+public static class IngestSources
+{
+    public static Source<ByteString, IngestStats> Create(ChannelSource source) => source.Kind switch
+    {
+        SourceKind.Udp => Source.FromGraph(new UdpTsSource(source.IsMulticast
+            ? new UdpIngestOptions(source.Port) { MulticastGroup = source.Address, MulticastInterface = source.Interface }
+            : new UdpIngestOptions(source.Port) { BindAddress = source.Address })),
+        _ => throw new NotSupportedException($"{source.Kind} sources are not available on this node yet"),
+    };
 }

@@ -2,13 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
-using Akka.Streams;
 using Inspur.Actors.Channels;
 using Inspur.Domain.Channels;
 using Inspur.Media.Ffmpeg;
-using Inspur.Media.Ingest;
-using Inspur.Media.Live;
-using Inspur.Media.Segmenting;
 
 namespace Inspur.Host.Demo;
 
@@ -27,73 +23,45 @@ public sealed record DemoSettings(bool Enabled, int Channels, int LowLatencyChan
 
 /// <summary>
 /// Runs the demo channels: per channel a supervised ffmpeg lavfi sender (test pattern with the channel name and a
-/// burnt-in clock, a tone) to a UDP port on loopback, and the live pipeline from that port into the hot window. The last
-/// <see cref="DemoSettings.LadderChannels"/> channels send MPEG-2 instead, which a supervised ffmpeg transcodes into a
-/// 3-rung H.264 ladder with aligned keyframes, each rung its own pipeline on a shared time anchor.
+/// burnt-in clock, a tone) to a UDP port on loopback, and a channel entity whose source is that port, so the entity runs
+/// the pipeline like any operator's channel. The last <see cref="DemoSettings.LadderChannels"/> channels send MPEG-2
+/// instead, as many broadcast feeds do, and are configured with a 3-rung H.264 transcode ladder.
 /// </summary>
-public sealed class DemoChannels(DemoSettings settings, ActorSystem system, LiveRegistry registry, IChannelService channels, ILogger<DemoChannels> log)
-    : IHostedService
+public sealed class DemoChannels(DemoSettings settings, IChannelService channels, ILogger<DemoChannels> log) : IHostedService
 {
     private const string Font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
-    private readonly List<FfmpegSupervisor> _senders = [];
-    private readonly List<RunningPipeline> _pipelines = [];
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>The demo ladder: small rungs, so a laptop transcodes them in real time next to everything else.</summary>
+    public static readonly TranscodeSettings Ladder = new([
+        new LadderRung("360p", 640, 360, 900),
+        new LadderRung("270p", 480, 270, 500) { Profile = "main" },
+        new LadderRung("180p", 320, 180, 250, 64) { Profile = "main" },
+    ]);
+
+    private readonly List<FfmpegSupervisor> _senders = [];
+
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!settings.Enabled || settings.Channels == 0) return;
-        var materializer = system.Materializer();
+        if (!settings.Enabled || settings.Channels == 0) return Task.CompletedTask;
         for (var i = 1; i <= settings.Channels; i++)
         {
             var id = $"demo-{i}";
             // The first channels are LL-HLS, the last ones ladders; low latency wins where they would overlap.
             var ladder = i > Math.Max(settings.LowLatencyChannels, settings.Channels - settings.LadderChannels);
             var lowLatency = !ladder && i <= settings.LowLatencyChannels;
-            try
-            {
-                if (ladder)
-                {
-                    StartLadder(id, i, materializer);
-                    _ = EnsureChannelAsync(id, i, source: null, lowLatency: false);
-                }
-                else
-                {
-                    var port = FreeUdpPort();
-                    Supervise(id, () => Sender(id, i, port, mpeg2: false));
-                    _ = EnsureChannelAsync(id, i, $"udp://127.0.0.1:{port}", lowLatency);
-                    log.LogInformation("demo channel {Channel} from udp://127.0.0.1:{Port}{LowLatency}: /live/{Channel}/master.m3u8", id, port, lowLatency ? " (LL-HLS)" : "", id);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or SocketException)
-            {
-                log.LogWarning(ex, "demo channel {Channel} cannot start", id);
-            }
-        }
-
-        await Task.CompletedTask;
-    }
-
-    /// <summary>MPEG-2 in (as many broadcast feeds are), an H.264 ladder out: sender → UDP → transcoder → 3 × UDP → 3 pipelines.</summary>
-    private void StartLadder(string id, int index, IMaterializer materializer)
-    {
-        var anchor = new SharedAnchor();
-        var rungs = new[] { new Rendition("360p", 640, 360, 900), new Rendition("270p", 480, 270, 500) { Profile = "main" }, new Rendition("180p", 320, 180, 250) { Profile = "main", AudioKbps = 64 } };
-        var outputs = new List<(Rendition, string)>();
-        foreach (var rung in rungs)
-        {
             var port = FreeUdpPort();
-            var rendition = new LiveRendition(rung.Name, Target, null);
-            _pipelines.Add(LivePipeline.RunUdp(new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback },
-                new SegmenterOptions { TargetDuration = Target, SharedAnchor = anchor }, rendition, materializer));
-            registry.Publish(id, rendition);
-            outputs.Add((rung, $"udp://127.0.0.1:{port}?pkt_size=1316"));
+            var index = i;
+            Supervise(id, () => Sender(id, index, port, mpeg2: ladder));
+            var source = $"udp://127.0.0.1:{port}";
+            _ = EnsureChannelAsync(id, i, new ChannelConfig($"Demo {i}", 900 + i)
+            {
+                Source = source, LowLatency = lowLatency, Genre = "Demo", Transcode = ladder ? Ladder : null,
+            });
+            log.LogInformation("demo channel {Channel} from {Source}{Kind}: /live/{Channel}/master.m3u8", id, source,
+                ladder ? " (MPEG-2, transcoded to " + string.Join("/", Ladder.Ladder.Select(r => r.Name)) + ")" : lowLatency ? " (LL-HLS)" : "", id);
         }
 
-        var source = FreeUdpPort();
-        var input = $"udp://127.0.0.1:{source}?fifo_size=100000&overrun_nonfatal=1";
-        Supervise($"{id} transcoder", () => TranscodeProfiles.Ladder(input, outputs, 25, Target));
-        Supervise(id, () => Sender(id, index, source, mpeg2: true));
-        log.LogInformation("demo channel {Channel}: MPEG-2 on udp://127.0.0.1:{Port} transcoded to {Rungs}: /live/{Channel}/master.m3u8",
-            id, source, string.Join("/", rungs.Select(r => r.Name)), id);
+        return Task.CompletedTask;
     }
 
     private void Supervise(string what, Func<FfmpegJob> job)
@@ -106,10 +74,7 @@ public sealed class DemoChannels(DemoSettings settings, ActorSystem system, Live
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         foreach (var sender in _senders) await sender.StopAsync();
-        foreach (var pipeline in _pipelines) pipeline.Switch.Shutdown();
     }
-
-    private static readonly TimeSpan Target = TimeSpan.FromSeconds(2);
 
     private static FfmpegJob Sender(string id, int index, int port, bool mpeg2)
     {
@@ -146,13 +111,12 @@ public sealed class DemoChannels(DemoSettings settings, ActorSystem system, Live
     }
 
     /// <summary>
-    /// The channel entity is created (or its source updated: demo ports change per run) and, when it has a source,
-    /// started, so the entity runs the pipeline like any operator's channel. Retried while the cluster forms.
+    /// The channel entity is created (or its config updated: demo ports change per run) and started. Retried while the
+    /// cluster forms.
     /// </summary>
-    private async Task EnsureChannelAsync(string id, int index, string? source, bool lowLatency)
+    private async Task EnsureChannelAsync(string id, int index, ChannelConfig config)
     {
         var channelId = new ChannelId(id);
-        var config = new ChannelConfig($"Demo {index}", 900 + index) { Source = source, LowLatency = lowLatency };
         for (var attempt = 0; attempt < 10; attempt++)
         {
             try
@@ -166,7 +130,7 @@ public sealed class DemoChannels(DemoSettings settings, ActorSystem system, Live
                     return;
                 }
 
-                if (source is not null) await channels.StartAsync(channelId);
+                await channels.StartAsync(channelId);
                 return;
             }
             catch (AskTimeoutException)
@@ -174,7 +138,7 @@ public sealed class DemoChannels(DemoSettings settings, ActorSystem system, Live
             }
         }
 
-        log.LogWarning("demo channel {Channel}: could not register the channel entity", id);
+        log.LogWarning("demo channel {Channel} {Index}: could not register the channel entity", id, index);
     }
 
     private static int FreeUdpPort()

@@ -163,11 +163,12 @@ public sealed class OpsCommands(ActorSystem system, IChannelService channels, Li
     {
         var all = await channels.ListAsync(ct);
         if (all.Count == 0) return new Response(ExitCodes.Ok, "no channels");
-        var text = new StringBuilder($"{"NUMBER",-7} {"ID",-24} {"NAME",-24} {"RUNNING",-8} {"ALARMS",-7} {"LIVE HERE",-10} SOURCE\n");
+        var text = new StringBuilder($"{"NUMBER",-7} {"ID",-24} {"NAME",-24} {"RUNNING",-8} {"PHASE",-9} {"ALARMS",-7} {"LIVE HERE",-10} SOURCE\n");
         foreach (var c in all)
         {
             var here = live.Renditions(c.ChannelId.Value).Count > 0 ? "yes" : "no";
-            text.AppendLine($"{c.Config.Number,-7} {c.ChannelId.Value,-24} {Cut(c.Config.Name, 24),-24} {(c.Running ? "yes" : "no"),-8} {c.Alarms?.Count ?? 0,-7} {here,-10} {c.Config.Source ?? "-"}");
+            text.AppendLine($"{c.Config.Number,-7} {c.ChannelId.Value,-24} {Cut(c.Config.Name, 24),-24} {(c.Running ? "yes" : "no"),-8} {c.Phase.ToString().ToLowerInvariant(),-9} " +
+                            $"{c.Alarms?.Count ?? 0,-7} {here,-10} {c.Config.Source ?? "-"}");
         }
 
         return new Response(ExitCodes.Ok, text.ToString().TrimEnd());
@@ -181,7 +182,12 @@ public sealed class OpsCommands(ActorSystem system, IChannelService channels, Li
         var text = new StringBuilder();
         text.AppendLine($"Channel {view.ChannelId} #{view.Config.Number} \"{view.Config.Name}\"");
         text.AppendLine($"  running:     {(view.Running ? "yes" : "no")}");
+        text.AppendLine($"  phase:       {view.Phase.ToString().ToLowerInvariant()}{(view.PhaseReason is { } why ? $" ({why})" : "")}");
         text.AppendLine($"  source:      {view.Config.Source ?? "-"}{(view.Config.LowLatency ? " (LL-HLS)" : "")}");
+        if (view.Config.BackupSource is { } backup) text.AppendLine($"  backup:      {backup}");
+        text.AppendLine($"  transcode:   {(view.Config.Transcode is { } t ? string.Join(", ", t.Ladder.Select(r => $"{r.Name} {r.Width}x{r.Height} {r.VideoKbps} kb/s")) : "passthrough")}");
+        if (view.Live is { } l)
+            text.AppendLine($"  input:       {l.InputKbps} kb/s from the {l.ActiveSource}, last byte {(l.LastInput is { } li ? $"{li:u}" : "never")}, on {l.Node}");
         text.AppendLine($"  version:     {view.Version}, updated {view.UpdatedAt:u}");
         text.AppendLine($"  alarms:      {(view.Alarms is { Count: > 0 } alarms ? string.Join("; ", alarms.Select(a => $"{a.Kind} since {a.Since:u}: {a.Detail}")) : "none")}");
         var renditions = live.Renditions(view.ChannelId.Value);

@@ -43,6 +43,11 @@ public sealed class LiveRendition : ISegmentSink
     /// <summary>The last published segment's stream description (for the master playlist).</summary>
     public StreamDescription? Description { get; set; }
 
+    /// <summary>When the last segment was published (wall clock); null before any.</summary>
+    public DateTimeOffset? LastPublished => Interlocked.Read(ref _lastPublishedTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+
+    private long _lastPublishedTicks;
+
     public void OnPart(PartInfo part, ReadOnlySpan<byte> bytes) => AddPart(part, bytes.ToArray());
 
     public void OnSegment(SegmentInfo segment, ReadOnlySpan<byte> bytes) => AddSegment(segment, bytes.ToArray());
@@ -72,6 +77,7 @@ public sealed class LiveRendition : ISegmentSink
     private void AddSegment(SegmentInfo segment, byte[] bytes)
     {
         _segments[segment.Sequence] = bytes;
+        Interlocked.Exchange(ref _lastPublishedTicks, DateTimeOffset.UtcNow.UtcTicks);
         LiveWindowSnapshot snapshot;
         lock (_gate)
         {
