@@ -80,7 +80,8 @@ public sealed class LadderDeliverySpecs(LadderNodeFixture fixture) : IClassFixtu
         var probe = Process.Start(new ProcessStartInfo("ffprobe",
             $"-v error -select_streams v:0 -read_intervals %+#1 -show_entries frame=key_frame,pts_time -of csv=p=0 {path}")
         {
-            RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
         })!;
         var line = (await probe.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Split(',');
         await probe.WaitForExitAsync();

@@ -100,7 +100,8 @@ public sealed class LiveDeliverySpecs(DemoNodeFixture fixture) : IClassFixture<D
         Assert.Equal("public, max-age=3600, immutable", response.Headers.CacheControl?.ToString());
         var probe = Process.Start(new ProcessStartInfo("ffprobe", $"-v error -select_streams v:0 -show_entries frame=key_frame -of csv=p=0 {path}")
         {
-            RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
         })!;
         var frames = (await probe.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         await probe.WaitForExitAsync();

@@ -102,7 +102,13 @@ public static class ChannelApi
         if (name is null || number is null || errors.Count > 0) return null;
         var config = new ChannelConfig(name, number.Value)
         {
-            Source = source, BackupSource = backup, LowLatency = lowLatency, Logo = logo, Genre = genre, ArchiveHours = archiveHours, Transcode = transcode,
+            Source = source,
+            BackupSource = backup,
+            LowLatency = lowLatency,
+            Logo = logo,
+            Genre = genre,
+            ArchiveHours = archiveHours,
+            Transcode = transcode,
         };
         if (ChannelState.Validate(config) is { } problem)
         {

@@ -55,7 +55,10 @@ public sealed class DemoChannels(DemoSettings settings, IChannelService channels
             var source = $"udp://127.0.0.1:{port}";
             _ = EnsureChannelAsync(id, i, new ChannelConfig($"Demo {i}", 900 + i)
             {
-                Source = source, LowLatency = lowLatency, Genre = "Demo", Transcode = ladder ? Ladder : null,
+                Source = source,
+                LowLatency = lowLatency,
+                Genre = "Demo",
+                Transcode = ladder ? Ladder : null,
             });
             log.LogInformation("demo channel {Channel} from {Source}{Kind}: /live/{Channel}/master.m3u8", id, source,
                 ladder ? " (MPEG-2, transcoded to " + string.Join("/", Ladder.Ladder.Select(r => r.Name)) + ")" : lowLatency ? " (LL-HLS)" : "", id);

@@ -87,7 +87,12 @@ public static class PlaylistParser
                     if (duration is null) throw new PlaylistException($"line {number}: URI '{line}' without a preceding #EXTINF");
                     segments.Add(new HlsSegment(line, duration.Value)
                     {
-                        ProgramDateTime = pdt, Discontinuity = discontinuity, Gap = gap, ByteRange = byteRange, Key = key, Parts = parts.ToList(),
+                        ProgramDateTime = pdt,
+                        Discontinuity = discontinuity,
+                        Gap = gap,
+                        ByteRange = byteRange,
+                        Key = key,
+                        Parts = parts.ToList(),
                     });
                     duration = null;
                     pdt = null;
@@ -105,9 +110,20 @@ public static class PlaylistParser
         if (target is null) throw new PlaylistException("no #EXT-X-TARGETDURATION");
         return new MediaPlaylist
         {
-            TargetDuration = target.Value, MediaSequence = sequence, DiscontinuitySequence = discontinuitySequence, Type = type, EndList = endList,
-            IndependentSegments = independent, Start = start, ServerControl = serverControl, PartTarget = partTarget, SkippedSegments = skipped,
-            Segments = segments, TrailingParts = parts.ToList(), PreloadHintUri = preload, RenditionReports = reports,
+            TargetDuration = target.Value,
+            MediaSequence = sequence,
+            DiscontinuitySequence = discontinuitySequence,
+            Type = type,
+            EndList = endList,
+            IndependentSegments = independent,
+            Start = start,
+            ServerControl = serverControl,
+            PartTarget = partTarget,
+            SkippedSegments = skipped,
+            Segments = segments,
+            TrailingParts = parts.ToList(),
+            PreloadHintUri = preload,
+            RenditionReports = reports,
         };
     }
 

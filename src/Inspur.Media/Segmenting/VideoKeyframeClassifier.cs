@@ -86,17 +86,17 @@ internal sealed class VideoKeyframeClassifier
         switch (_kind)
         {
             case StreamKind.H264:
-            {
-                var type = header & 0x1F;
-                if (type == 5) return KeyframeDecision.Keyframe;
-                return type is >= 1 and <= 4 ? KeyframeDecision.NotKeyframe : KeyframeDecision.Unknown;
-            }
+                {
+                    var type = header & 0x1F;
+                    if (type == 5) return KeyframeDecision.Keyframe;
+                    return type is >= 1 and <= 4 ? KeyframeDecision.NotKeyframe : KeyframeDecision.Unknown;
+                }
             case StreamKind.H265:
-            {
-                var type = (header >> 1) & 0x3F;
-                if (type is >= 16 and <= 21) return KeyframeDecision.Keyframe;
-                return type <= 31 ? KeyframeDecision.NotKeyframe : KeyframeDecision.Unknown;
-            }
+                {
+                    var type = (header >> 1) & 0x3F;
+                    if (type is >= 16 and <= 21) return KeyframeDecision.Keyframe;
+                    return type <= 31 ? KeyframeDecision.NotKeyframe : KeyframeDecision.Unknown;
+                }
             case StreamKind.Mpeg2Video:
                 if (header == 0x00)
                 {

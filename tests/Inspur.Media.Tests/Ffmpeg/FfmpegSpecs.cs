@@ -152,7 +152,11 @@ public sealed class FfmpegSpecs
     {
         var events = await RunUntilBackoffs(new BackoffPolicy
         {
-            Initial = TimeSpan.FromMilliseconds(20), Factor = 2, Jitter = 0, Max = TimeSpan.FromSeconds(1), ResetAfter = TimeSpan.FromMinutes(5),
+            Initial = TimeSpan.FromMilliseconds(20),
+            Factor = 2,
+            Jitter = 0,
+            Max = TimeSpan.FromSeconds(1),
+            ResetAfter = TimeSpan.FromMinutes(5),
         }, 3);
 
         var delays = events.OfType<SupervisorEvent.Backoff>().Select(b => b.Delay.TotalMilliseconds).Take(3).ToList();
@@ -167,7 +171,10 @@ public sealed class FfmpegSpecs
     {
         var events = await RunUntilBackoffs(new BackoffPolicy
         {
-            Initial = TimeSpan.FromMilliseconds(20), Factor = 2, Jitter = 0, ResetAfter = TimeSpan.FromTicks(1),
+            Initial = TimeSpan.FromMilliseconds(20),
+            Factor = 2,
+            Jitter = 0,
+            ResetAfter = TimeSpan.FromTicks(1),
         }, 3);
 
         Assert.All(events.OfType<SupervisorEvent.Backoff>(), b => Assert.Equal(20.0, b.Delay.TotalMilliseconds));

@@ -101,7 +101,9 @@ public sealed class LivePlaylistSpecs
     {
         MediaPlaylist P(long seq, params (string Uri, double D)[] s) => new()
         {
-            TargetDuration = 2, MediaSequence = seq, Segments = s.Select(x => new HlsSegment(x.Uri, TimeSpan.FromSeconds(x.D))).ToList(),
+            TargetDuration = 2,
+            MediaSequence = seq,
+            Segments = s.Select(x => new HlsSegment(x.Uri, TimeSpan.FromSeconds(x.D))).ToList(),
         };
 
         var back = PlaylistRules.CheckReloads([P(10, ("10.ts", 2), ("11.ts", 2), ("12.ts", 2)), P(9, ("9.ts", 2), ("10.ts", 2), ("11.ts", 2))]);

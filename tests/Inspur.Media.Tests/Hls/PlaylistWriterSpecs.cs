@@ -16,7 +16,10 @@ public sealed class PlaylistWriterSpecs
     {
         var text = PlaylistWriter.Write(new MediaPlaylist
         {
-            TargetDuration = 2, MediaSequence = 100, DiscontinuitySequence = 3, IndependentSegments = true,
+            TargetDuration = 2,
+            MediaSequence = 100,
+            DiscontinuitySequence = 3,
+            IndependentSegments = true,
             Segments = [Seg(100), Seg(101, discontinuity: true), Seg(102, 1.96)],
         });
 
@@ -60,7 +63,9 @@ public sealed class PlaylistWriterSpecs
         var part = TimeSpan.FromMilliseconds(400);
         var text = PlaylistWriter.Write(new MediaPlaylist
         {
-            TargetDuration = 2, MediaSequence = 7, PartTarget = part,
+            TargetDuration = 2,
+            MediaSequence = 7,
+            PartTarget = part,
             ServerControl = new HlsServerControl(true, part * 3, TimeSpan.FromSeconds(12)),
             Segments = [Seg(7) with { Parts = [new HlsPart("7.0.ts", part, true), new HlsPart("7.1.ts", part)] }],
             TrailingParts = [new HlsPart("8.0.ts", part, true)],
@@ -166,8 +171,13 @@ public sealed class PlaylistWriterSpecs
         var part = TimeSpan.FromMilliseconds(400);
         var original = new MediaPlaylist
         {
-            TargetDuration = 2, MediaSequence = 7, DiscontinuitySequence = 1, PartTarget = part, IndependentSegments = true,
-            ServerControl = new HlsServerControl(true, part * 3, TimeSpan.FromSeconds(12)), SkippedSegments = 2,
+            TargetDuration = 2,
+            MediaSequence = 7,
+            DiscontinuitySequence = 1,
+            PartTarget = part,
+            IndependentSegments = true,
+            ServerControl = new HlsServerControl(true, part * 3, TimeSpan.FromSeconds(12)),
+            SkippedSegments = 2,
             Segments =
             [
                 Seg(9) with { Parts = [new HlsPart("9.0.ts", part, true)], Key = new HlsKey("https://k/1", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]) },

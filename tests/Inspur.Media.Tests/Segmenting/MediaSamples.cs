@@ -89,7 +89,8 @@ public static class MediaSamples
             IndependentSegments = true,
             Segments = segments.Select(s => new HlsSegment($"{s.Info.Sequence}.ts", s.Info.Duration)
             {
-                ProgramDateTime = s.Info.ProgramDateTime, Discontinuity = s.Info.Discontinuity,
+                ProgramDateTime = s.Info.ProgramDateTime,
+                Discontinuity = s.Info.Discontinuity,
             }).ToList(),
         };
         var path = Path.Combine(dir, "index.m3u8");
