@@ -61,6 +61,8 @@ public static class InspurHost
         builder.Services.AddSingleton(DemoSettings.Read(builder.Configuration));
         builder.Services.AddHostedService<DemoChannels>();
         builder.Services.AddProblemDetails();
+        // Enums (a channel's phase) go out as their names, which clients can read without our source.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
         var app = builder.Build();
         app.UseExceptionHandler();

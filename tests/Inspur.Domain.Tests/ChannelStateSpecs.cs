@@ -253,3 +253,106 @@ public sealed class ChannelAlarmSpecs
             ChannelState.Empty(Id).Process(new ChannelCommands.ReportAlarm(Id, AlarmKinds.NoInput, "x"), Now).Rejection!.Reason);
     }
 }
+
+public sealed class ChannelPhaseSpecs
+{
+    private static readonly ChannelId Id = new("phased");
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly ChannelConfig Config = new("P", 1) { Source = "udp://127.0.0.1:5000" };
+
+    private static ChannelState Created() => ChannelState.Empty(Id).Apply(new ChannelEvents.ChannelCreated(Id, Config, Now));
+
+    [Fact]
+    public void Starting_and_stopping_set_the_phase_and_the_pipeline_reports_the_rest()
+    {
+        var started = Created().Apply(new ChannelEvents.ChannelStarted(Id, Now));
+        Assert.Equal(ChannelPhase.Starting, started.Phase);
+
+        var (events, rejection) = started.Process(new ChannelCommands.ReportPhase(Id, ChannelPhase.Live, null), Now);
+        Assert.Null(rejection);
+        var live = started.Apply(Assert.IsType<ChannelEvents.PhaseChanged>(Assert.Single(events)));
+        Assert.Equal(ChannelPhase.Live, live.View()!.Phase);
+        Assert.Empty(live.Process(new ChannelCommands.ReportPhase(Id, ChannelPhase.Live, null), Now).Events);
+
+        var stopped = live.Apply(new ChannelEvents.ChannelStopped(Id, "end of broadcast", Now));
+        Assert.Equal((ChannelPhase.Stopped, "end of broadcast"), (stopped.Phase, stopped.PhaseReason));
+    }
+
+    [Fact]
+    public void A_late_report_after_a_stop_changes_nothing()
+    {
+        var stopped = Created();
+        Assert.Empty(stopped.Process(new ChannelCommands.ReportPhase(Id, ChannelPhase.Failed, "no segment"), Now).Events);
+        Assert.Empty(stopped.Process(new ChannelCommands.ReportAlarm(Id, AlarmKinds.NoInput, "silent"), Now).Events);
+    }
+
+    [Fact]
+    public void A_pipeline_cannot_report_stopped_and_a_missing_channel_has_no_phase()
+    {
+        var started = Created().Apply(new ChannelEvents.ChannelStarted(Id, Now));
+        Assert.Equal(ChannelRejection.Invalid, started.Process(new ChannelCommands.ReportPhase(Id, ChannelPhase.Stopped, null), Now).Rejection!.Reason);
+        Assert.Equal(ChannelRejection.NotFound, ChannelState.Empty(Id).Process(new ChannelCommands.ReportPhase(Id, ChannelPhase.Live, null), Now).Rejection!.Reason);
+    }
+
+    [Fact]
+    public void An_overlong_reason_is_cut_not_refused()
+    {
+        var started = Created().Apply(new ChannelEvents.ChannelStarted(Id, Now));
+        var evt = Assert.IsType<ChannelEvents.PhaseChanged>(Assert.Single(started.Process(new ChannelCommands.ReportPhase(Id, ChannelPhase.Failed, new string('x', 500)), Now).Events));
+        Assert.True(evt.Reason!.Length <= ChannelState.MaxReasonLength + 1);
+    }
+}
+
+public sealed class ChannelConfigSpecs
+{
+    private static readonly ChannelConfig Base = new("C", 1) { Source = "udp://127.0.0.1:5000" };
+    private static readonly LadderRung Rung = new("720p", 1280, 720, 3000);
+
+    public static TheoryData<string, ChannelConfig> Invalid() => new()
+    {
+        { "backupSource", Base with { BackupSource = "udp://127.0.0.1:5000" } },
+        { "backupSource", Base with { BackupSource = "tcp://1.2.3.4:5" } },
+        { "backupSource", Base with { Source = null, BackupSource = "udp://127.0.0.1:5002" } },
+        { "genre", Base with { Genre = new string('g', 51) } },
+        { "logo", Base with { Logo = "javascript:alert(1)" } },
+        { "logo", Base with { Logo = "/img/../../etc/passwd" } },
+        { "logo", Base with { Logo = "//evil.example/x.png" } },
+        { "archiveHours", Base with { ArchiveHours = -1 } },
+        { "archiveHours", Base with { ArchiveHours = 24 * 31 + 1 } },
+        { "transcode", Base with { Transcode = new TranscodeSettings([]) } },
+        { "transcode", Base with { Transcode = new TranscodeSettings([Rung, Rung]) } },
+        { "transcode", Base with { Transcode = new TranscodeSettings([Rung with { Width = 1281 }]) } },
+        { "transcode", Base with { Transcode = new TranscodeSettings([Rung with { VideoKbps = 10 }]) } },
+        { "transcode", Base with { Transcode = new TranscodeSettings([Rung with { Profile = "high10" }]) } },
+        { "transcode", Base with { Transcode = new TranscodeSettings([Rung with { Name = "../x" }]) } },
+        { "transcode", Base with { Transcode = new TranscodeSettings([Rung]) { FrameRate = 0 } } },
+        { "transcode", Base with { Transcode = new TranscodeSettings(Enumerable.Range(0, 9).Select(i => Rung with { Name = $"r{i}" }).ToList()) } },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void A_bad_config_names_its_field(string field, ChannelConfig config)
+    {
+        var problem = ChannelState.Validate(config);
+        Assert.NotNull(problem);
+        Assert.Equal(field, problem.Field);
+        Assert.StartsWith(field, problem.Message);
+    }
+
+    [Fact]
+    public void A_full_config_is_valid_and_an_equal_ladder_is_an_equal_config()
+    {
+        var full = Base with
+        {
+            BackupSource = "http://10.0.0.2/live.ts",
+            Logo = "https://img.example/c.png",
+            Genre = "News",
+            ArchiveHours = 168,
+            Transcode = new TranscodeSettings([Rung, new LadderRung("360p", 640, 360, 700) { Profile = "main" }]),
+        };
+        Assert.Null(ChannelState.Validate(full));
+        var same = full with { Transcode = new TranscodeSettings([Rung, new LadderRung("360p", 640, 360, 700) { Profile = "main" }]) };
+        Assert.Equal(full, same);
+        Assert.NotEqual(full, same with { Transcode = same.Transcode! with { FrameRate = 30 } });
+    }
+}

@@ -190,4 +190,99 @@ public sealed class ChannelApiSpecs(NodeFixture fixture) : IClassFixture<NodeFix
         AssertFieldError(problem, "id", "equal");
         Assert.Equal("N", (await Http.GetFromJsonAsync<JsonElement>($"/api/v1/channels/{id}")).GetProperty("name").GetString());
     }
+
+    [Fact]
+    public async Task A_full_config_round_trips_and_a_new_channel_is_stopped()
+    {
+        var id = NewId();
+        var port = Repo.FreeUdpPort();
+        var created = await Post($$"""
+            {"id":"{{id}}","name":"Full","number":42,"source":"udp://127.0.0.1:{{port}}","backupSource":"http://127.0.0.1:1/live.ts",
+             "lowLatency":true,"logo":"https://img.example/full.png","genre":"News","archiveHours":168,
+             "transcode":{"frameRate":29.97,"ladder":[{"name":"720p","width":1280,"height":720,"videoKbps":3000},
+                                                     {"name":"360p","width":640,"height":360,"videoKbps":700,"audioKbps":96,"profile":"main"} ] } }
+            """);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var body = await Http.GetFromJsonAsync<JsonElement>($"/api/v1/channels/{id}");
+        Assert.Equal("http://127.0.0.1:1/live.ts", body.GetProperty("backupSource").GetString());
+        Assert.Equal("News", body.GetProperty("genre").GetString());
+        Assert.Equal(168, body.GetProperty("archiveHours").GetInt32());
+        Assert.Equal("Stopped", body.GetProperty("phase").GetString());
+        var ladder = body.GetProperty("transcode").GetProperty("ladder");
+        Assert.Equal(["720p", "360p"], ladder.EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+        Assert.Equal(29.97, body.GetProperty("transcode").GetProperty("frameRate").GetDouble());
+        Assert.Equal("main", ladder[1].GetProperty("profile").GetString());
+        Assert.Equal("high", ladder[0].GetProperty("profile").GetString());
+
+        // The same config again is no change: same version.
+        var again = await Http.PutAsync($"/api/v1/channels/{id}", Json($$"""
+            {"name":"Full","number":42,"source":"udp://127.0.0.1:{{port}}","backupSource":"http://127.0.0.1:1/live.ts",
+             "lowLatency":true,"logo":"https://img.example/full.png","genre":"News","archiveHours":168,
+             "transcode":{"frameRate":29.97,"ladder":[{"name":"720p","width":1280,"height":720,"videoKbps":3000},
+                                                     {"name":"360p","width":640,"height":360,"videoKbps":700,"audioKbps":96,"profile":"main"} ] } }
+            """));
+        Assert.Equal(1, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("""{"source":"udp://127.0.0.1:5000","backupSource":"udp://127.0.0.1:5000"}""", "backupSource", "differ")]
+    [InlineData("""{"backupSource":"udp://127.0.0.1:5000"}""", "backupSource", "primary")]
+    [InlineData("""{"backupSource":7}""", "backupSource", "must be")]
+    [InlineData("""{"transcode":{"ladder":[]}}""", "transcode", "empty")]
+    [InlineData("""{"transcode":[]}""", "transcode", "object")]
+    [InlineData("""{"transcode":{}}""", "transcode.ladder", "array")]
+    [InlineData("""{"transcode":{"ladder":[{"name":"a","width":"wide","height":2,"videoKbps":1}]}}""", "transcode.ladder[0].width", "integer")]
+    [InlineData("""{"transcode":{"ladder":[{"name":"a","height":360,"videoKbps":700}]}}""", "transcode.ladder[0].width", "required")]
+    [InlineData("""{"transcode":{"ladder":[{"name":"a","width":640,"height":360,"videoKbps":700,"crf":23}]}}""", "transcode.ladder[0].crf", "unknown")]
+    [InlineData("""{"transcode":{"ladder":[{"name":"a","width":641,"height":360,"videoKbps":700}]}}""", "transcode", "even")]
+    [InlineData("""{"transcode":{"preset":"slow","ladder":[{"name":"a","width":640,"height":360,"videoKbps":700}]}}""", "transcode.preset", "unknown")]
+    [InlineData("""{"transcode":{"frameRate":"pal","ladder":[{"name":"a","width":640,"height":360,"videoKbps":700}]}}""", "transcode.frameRate", "number")]
+    [InlineData("""{"logo":"javascript:alert(1)"}""", "logo", "http")]
+    [InlineData("""{"genre":"g"}""", "", "")]
+    [InlineData("""{"archiveHours":"72"}""", "archiveHours", "integer")]
+    [InlineData("""{"archiveHours":100000}""", "archiveHours", "between")]
+    [InlineData("""{"source":"file://relative/x.ts"}""", "source", "file")]
+    [InlineData("""{"source":"srt://10.0.0.1:9000?mode=sideways"}""", "source", "mode")]
+    public async Task Bad_extended_fields_are_400_naming_the_field_and_nothing_is_persisted(string extra, string field, string message)
+    {
+        var id = NewId();
+        var body = $$"""{"id":"{{id}}","name":"X","number":5,""" + extra[1..];
+        var response = await Post(body);
+        if (field.Length == 0)
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            return;
+        }
+
+        AssertFieldError(await Problem(response, HttpStatusCode.BadRequest), field, message);
+        await AssertNotPersisted(id);
+    }
+
+    [Fact]
+    public async Task A_udp_input_another_channel_reads_or_another_program_holds_is_400()
+    {
+        var port = Repo.FreeUdpPort();
+        var first = NewId();
+        (await Post($$"""{"id":"{{first}}","name":"A","number":1,"source":"udp://127.0.0.1:{{port}}"}""")).EnsureSuccessStatusCode();
+
+        var second = NewId();
+        var taken = await Problem(await Post($$"""{"id":"{{second}}","name":"B","number":2,"source":"udp://127.0.0.1:5999","backupSource":"udp://127.0.0.1:{{port}}"}"""),
+            HttpStatusCode.BadRequest);
+        AssertFieldError(taken, "backupSource", $"input of channel '{first}'");
+        await AssertNotPersisted(second);
+
+        using var holder = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var held = ((IPEndPoint)holder.LocalEndPoint!).Port;
+        var busy = await Problem(await Post($$"""{"id":"{{second}}","name":"B","number":2,"source":"udp://127.0.0.1:{{held}}"}"""), HttpStatusCode.BadRequest);
+        AssertFieldError(busy, "source", "in use by another program");
+        await AssertNotPersisted(second);
+
+        // Updating the first channel to a taken port is refused as well, and keeps its config.
+        var update = await Problem(await Http.PutAsync($"/api/v1/channels/{first}", Json($$"""{"name":"A","number":1,"source":"udp://127.0.0.1:{{held}}"}""")),
+            HttpStatusCode.BadRequest);
+        AssertFieldError(update, "source", "in use");
+        Assert.Equal($"udp://127.0.0.1:{port}", (await Http.GetFromJsonAsync<JsonElement>($"/api/v1/channels/{first}")).GetProperty("source").GetString());
+    }
 }

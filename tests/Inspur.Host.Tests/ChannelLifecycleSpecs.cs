@@ -162,7 +162,7 @@ public sealed class ChannelLifecycleSpecs
         await Problem(await node.Http.PostAsync("/api/v1/channels/quiet/stop", Json("""{"reason":5}""")), HttpStatusCode.BadRequest);
         await Problem(await node.Http.PostAsync("/api/v1/channels/quiet/stop", Json("""{"why":"x"}""")), HttpStatusCode.BadRequest);
         await Problem(await node.Http.PostAsync("/api/v1/channels/quiet/stop", Json($$"""{"reason":"{{new string('x', 201)}}"}""")), HttpStatusCode.BadRequest);
-        foreach (var (source, message) in new[] { ("http://127.0.0.1:1", "udp://"), ("udp://example.com:5000", "IP address"), ("udp://127.0.0.1:5000?iface=127.0.0.1", "multicast") })
+        foreach (var (source, message) in new[] { ("rtmp://127.0.0.1:1", "scheme"), ("udp://example.com:5000", "IP address"), ("udp://127.0.0.1:5000?iface=127.0.0.1", "multicast") })
         {
             var bad = await Problem(await node.Http.PostAsync("/api/v1/channels", Json($$"""{"id":"x-{{Guid.NewGuid():N}}","name":"X","number":8,"source":"{{source}}"}""")), HttpStatusCode.BadRequest);
             Assert.Contains(message, bad.GetProperty("errors").GetProperty("source")[0].GetString());

@@ -95,8 +95,12 @@ public sealed class ChannelMonitor(string source, string? backup, MonitorOptions
     private readonly Queue<(DateTimeOffset At, long Bytes, long Errors)> _history = new();
     private readonly Dictionary<string, string> _active = new();
     private DateTimeOffset? _lastErrorAt;
+    private DateTimeOffset? _flowingSince;
     private int _transcoderRestarts;
     private DateTimeOffset? _transcoderRestartAt;
+
+    /// <summary>Input with gaps no longer than this is flowing.</summary>
+    private static readonly TimeSpan FlowGap = TimeSpan.FromSeconds(2);
 
     public IReadOnlyDictionary<string, string> Active => _active;
 
@@ -136,11 +140,15 @@ public sealed class ChannelMonitor(string source, string? backup, MonitorOptions
                                      $"(so far: sync loss {h.SyncLosses}, continuity {h.ContinuityErrors}, PAT missing {h.PatMissing}, PMT missing {h.PmtMissing})");
         else if (_lastErrorAt is null || h.At - _lastErrorAt > _options.ErrorQuietFor) Set(AlarmKinds.Tr101290, null);
 
-        // Bitrate collapse: bytes still arrive, but far fewer than the recent baseline.
+        // Bitrate collapse: bytes kept arriving over the whole rate window, but far fewer than the recent baseline.
+        // (A silence is no-input, and the rate just after one says nothing yet.)
+        var flowing = silentFor <= FlowGap;
+        _flowingSince = flowing ? _flowingSince ?? h.At : null;
         var recent = Rate(h, h.At - _options.RateWindow);
         var baselineStart = _history.Peek();
         var baselineSpan = h.At - baselineStart.At;
-        if (baselineSpan >= _options.RateWindow * 3)
+        if (!flowing) Set(AlarmKinds.BitrateCollapse, null);
+        else if (baselineSpan >= _options.RateWindow * 3 && h.At - _flowingSince >= _options.RateWindow)
         {
             var earlier = RateBetween(baselineStart, Oldest(h.At - _options.RateWindow));
             if (!_active.ContainsKey(AlarmKinds.BitrateCollapse) && earlier >= _options.MinBaselineKbps && recent > 0 && recent < earlier * _options.CollapseBelow)

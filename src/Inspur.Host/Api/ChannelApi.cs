@@ -34,7 +34,7 @@ public static class ChannelApi
                 errors["id"] = ["id must be 1-64 lower-case letters, digits or dashes, starting with a letter or digit"];
             if (errors.Count > 0 || id is null || config is null) return Results.ValidationProblem(errors);
 
-            return await Guard(async () => await channels.CreateAsync(new ChannelId(id), config, ct) switch
+            return await Guard(async () => await Conflict(new ChannelId(id), config, channels, ct) ?? await channels.CreateAsync(new ChannelId(id), config, ct) switch
             {
                 ChannelView view => Results.Created($"{Route}/{view.ChannelId}", ChannelDto.From(view)),
                 var other => ToResult(other),
@@ -51,7 +51,7 @@ public static class ChannelApi
                 errors["id"] = [$"id in the body must be absent or equal to '{id}'"];
             var config = ReadConfig(body, errors);
             if (errors.Count > 0 || config is null) return Results.ValidationProblem(errors);
-            return await Guard(async () => ToResult(await channels.UpdateAsync(new ChannelId(id), config, ct)));
+            return await Guard(async () => await Conflict(new ChannelId(id), config, channels, ct) ?? ToResult(await channels.UpdateAsync(new ChannelId(id), config, ct)));
         });
 
         group.MapPost("/{id}/start", async (string id, IChannelService channels, CancellationToken ct) =>
@@ -168,6 +168,11 @@ public static class ChannelApi
 
         return new TranscodeSettings(rungs) { FrameRate = frameRate };
     }
+
+    private static async Task<IResult?> Conflict(ChannelId id, ChannelConfig config, IChannelService channels, CancellationToken ct) =>
+        await SourceConflicts.FindAsync(id, config, () => channels.ListAsync(ct)) is { } conflict
+            ? Results.ValidationProblem(new Dictionary<string, string[]> { [conflict.Field] = [conflict.Message] })
+            : null;
 
     private static IResult ToResult(IChannelReply reply) => reply switch
     {
