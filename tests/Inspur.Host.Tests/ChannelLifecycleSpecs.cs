@@ -11,33 +11,6 @@ namespace Inspur.Host.Tests;
 /// <summary>An operator's channel: created with a UDP source, started, fed by a real ffmpeg, stopped, and surviving a kill.</summary>
 public sealed class ChannelLifecycleSpecs
 {
-    /// <summary>A real-time H.264/AAC source to a UDP port, killed when disposed.</summary>
-    private sealed class Sender : IDisposable
-    {
-        private readonly Process _process;
-
-        public Sender(int port)
-        {
-            _process = Process.Start(new ProcessStartInfo("ffmpeg")
-            {
-                ArgumentList =
-                {
-                    "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
-                    "-f", "lavfi", "-i", "sine", "-t", "120", "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", "-keyint_min", "50",
-                    "-sc_threshold", "0", "-c:a", "aac", "-f", "mpegts", $"udp://127.0.0.1:{port}?pkt_size=1316",
-                },
-                RedirectStandardError = true,
-            })!;
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-            _process.Dispose();
-        }
-    }
-
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private static async Task<MediaPlaylist> LivePlaylist(HostProcess node, string id, int segments) =>
@@ -54,7 +27,7 @@ public sealed class ChannelLifecycleSpecs
     {
         await using var node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("lifecycle") });
         var port = Repo.FreeUdpPort();
-        using var sender = new Sender(port);
+        using var sender = new TsSender(port);
 
         var created = await node.Http.PostAsync("/api/v1/channels", Json($$"""{"id":"news","name":"News","number":5,"source":"udp://127.0.0.1:{{port}}","lowLatency":true}"""));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -84,7 +57,7 @@ public sealed class ChannelLifecycleSpecs
     {
         var dir = Repo.TempDir("lifecycle-restart");
         var port = Repo.FreeUdpPort();
-        using var sender = new Sender(port);
+        using var sender = new TsSender(port);
         long lastBefore;
         await using (var node = await HostProcess.StartAsync(new HostOptions { DataDir = dir }))
         {
@@ -118,7 +91,7 @@ public sealed class ChannelLifecycleSpecs
         }
 
         long lastBeforeOutage;
-        using (new Sender(port))
+        using (new TsSender(port))
         {
             var before = await LivePlaylist(node, "outage", 2);
             lastBeforeOutage = before.MediaSequence + before.Segments.Count - 1;
@@ -132,7 +105,7 @@ public sealed class ChannelLifecycleSpecs
         var during = PlaylistParser.ParseMedia(await node.Http.GetStringAsync("/live/outage/main/index.m3u8"));
         Assert.True(during.Segments.Count >= 2, "the window is still served during the outage");
 
-        using (new Sender(port))
+        using (new TsSender(port))
         {
             await node.EventuallyAsync(async () => await Alarms() is { } a && a.GetArrayLength() == 0 ? (bool?)true : null,
                 TimeSpan.FromSeconds(30), "the alarm to clear");

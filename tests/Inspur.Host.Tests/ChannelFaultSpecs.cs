@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Inspur.Media.Hls;
+using Inspur.Testing;
+
+namespace Inspur.Host.Tests;
+
+/// <summary>
+/// Channels whose input needs work or breaks: an MPEG-2 feed transcoded into an H.264 ladder by the entity's own
+/// pipeline, its transcoder killed (alarm raised, restarted, alarm cleared, numbering going on), and the same feed
+/// configured as passthrough, which asks for a ladder.
+/// </summary>
+public sealed class ChannelFaultSpecs
+{
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static Task<JsonElement> Channel(HostProcess node, string id) => node.GetJsonAsync($"/api/v1/channels/{id}");
+
+    private static bool HasAlarm(JsonElement channel, string kind) =>
+        channel.GetProperty("alarms").EnumerateArray().Any(a => a.GetProperty("kind").GetString() == kind);
+
+    private static async Task<JsonElement> Eventually(HostProcess node, string id, Func<JsonElement, bool> condition, string what, int seconds = 60) =>
+        (await node.EventuallyAsync(async () =>
+        {
+            var channel = await Channel(node, id);
+            return condition(channel) ? (JsonElement?)channel : null;
+        }, TimeSpan.FromSeconds(seconds), what)) ?? throw new InvalidOperationException(what);
+
+    private static async Task<MediaPlaylist> Playlist(HostProcess node, string path, int segments) =>
+        await node.EventuallyAsync(async () =>
+        {
+            using var response = await node.Http.GetAsync(path);
+            if (!response.IsSuccessStatusCode) return null;
+            var playlist = PlaylistParser.ParseMedia(await response.Content.ReadAsStringAsync());
+            return playlist.Segments.Count >= segments ? playlist : null;
+        }, TimeSpan.FromSeconds(90), $"{segments} segments at {path}");
+
+    [Fact]
+    public async Task An_mpeg2_feed_is_transcoded_to_a_ladder_and_a_killed_transcoder_comes_back_with_an_alarm_raised_and_cleared()
+    {
+        await using var node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("fault-transcode") });
+        var port = Repo.FreeUdpPort();
+        using var sender = new TsSender(port, mpeg2: true, seconds: 300);
+        var created = await node.Http.PostAsync("/api/v1/channels", Json($$"""
+            {"id":"broadcast","name":"Broadcast","number":3,"source":"udp://127.0.0.1:{{port}}",
+             "transcode":{"ladder":[{"name":"180p","width":320,"height":180,"videoKbps":300,"profile":"main"},
+                                    {"name":"144p","width":256,"height":144,"videoKbps":150,"audioKbps":64,"profile":"main"} ] } }
+            """));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        (await node.Http.PostAsync("/api/v1/channels/broadcast/start", null)).EnsureSuccessStatusCode();
+
+        await Playlist(node, "/live/broadcast/144p/index.m3u8", 2);
+        var before = await Playlist(node, "/live/broadcast/180p/index.m3u8", 2);
+        var master = PlaylistParser.ParseMaster(await node.Http.GetStringAsync("/live/broadcast/master.m3u8"));
+        Assert.Equal([(320, 180), (256, 144)], master.Variants.Select(v => v.Resolution!.Value));
+        Assert.All(master.Variants, v => Assert.StartsWith("avc1.", v.Codecs));
+        var live = await Eventually(node, "broadcast", c => c.GetProperty("phase").GetString() == "Live" && c.GetProperty("live").ValueKind == JsonValueKind.Object &&
+                                                           c.GetProperty("live").GetProperty("inputKbps").GetInt64() > 0, "broadcast live with an input bitrate");
+        Assert.Equal(["180p", "144p"], live.GetProperty("live").GetProperty("renditions").EnumerateArray().Select(r => r.GetString()));
+        Assert.False(HasAlarm(live, "must-transcode"));
+
+        var transcoder = Assert.Single(TsSender.ChildrenOf(node.Pid, "pipe:0"));
+        System.Diagnostics.Process.GetProcessById(transcoder).Kill();
+
+        var alarmed = await Eventually(node, "broadcast", c => HasAlarm(c, "transcoder-crash"), "the transcoder alarm");
+        Assert.Contains("transcoder restarted", alarmed.GetProperty("alarms").EnumerateArray().First(a => a.GetProperty("kind").GetString() == "transcoder-crash")
+            .GetProperty("detail").GetString());
+        await Eventually(node, "broadcast", c => !HasAlarm(c, "transcoder-crash") && c.GetProperty("phase").GetString() == "Live", "the transcoder alarm to clear", 90);
+        var restarted = Assert.Single(TsSender.ChildrenOf(node.Pid, "pipe:0"));
+        Assert.NotEqual(transcoder, restarted);
+
+        var after = await node.EventuallyAsync(async () =>
+        {
+            var playlist = PlaylistParser.ParseMedia(await node.Http.GetStringAsync("/live/broadcast/180p/index.m3u8"));
+            return playlist.MediaSequence > before.MediaSequence + before.Segments.Count ? playlist : null;
+        }, TimeSpan.FromSeconds(60), "segments after the restart");
+        Assert.True(after.MediaSequence > before.MediaSequence);
+
+        // Stopping takes the transcoder with it.
+        (await node.Http.PostAsync("/api/v1/channels/broadcast/stop", null)).EnsureSuccessStatusCode();
+        await node.EventuallyAsync(() => Task.FromResult(TsSender.ChildrenOf(node.Pid, "pipe:0").Count == 0 ? (bool?)true : null),
+            TimeSpan.FromSeconds(30), "the transcoder to end with the channel");
+    }
+
+    [Fact]
+    public async Task An_mpeg2_feed_as_passthrough_is_degraded_with_a_must_transcode_alarm()
+    {
+        await using var node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("fault-passthrough") });
+        var port = Repo.FreeUdpPort();
+        using var sender = new TsSender(port, mpeg2: true);
+        (await node.Http.PostAsync("/api/v1/channels", Json($$"""{"id":"raw","name":"Raw","number":4,"source":"udp://127.0.0.1:{{port}}"}"""))).EnsureSuccessStatusCode();
+        (await node.Http.PostAsync("/api/v1/channels/raw/start", null)).EnsureSuccessStatusCode();
+
+        var degraded = await Eventually(node, "raw", c => HasAlarm(c, "must-transcode") && c.GetProperty("phase").GetString() == "Degraded", "the must-transcode alarm");
+        Assert.Contains("MPEG-2", degraded.GetProperty("alarms").EnumerateArray().First(a => a.GetProperty("kind").GetString() == "must-transcode")
+            .GetProperty("detail").GetString());
+        Assert.Contains("must-transcode", degraded.GetProperty("phaseReason").GetString());
+    }
+}
