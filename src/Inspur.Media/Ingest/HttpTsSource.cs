@@ -153,7 +153,7 @@ public sealed class HttpTsSource : GraphStageWithMaterializedValue<SourceShape<B
             {
                 Stats.Failed(connected
                     ? $"{url} sent nothing for {_options.IdleTimeout.TotalSeconds:0.#} s after {total} bytes"
-                    : $"cannot connect to {url}: no answer within {_options.IdleTimeout.TotalSeconds:0.#} s");
+                    : $"cannot connect to {url}: timed out");
             }
             catch (HttpRequestException ex)
             {
