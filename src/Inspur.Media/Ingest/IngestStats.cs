@@ -6,14 +6,23 @@ public sealed class IngestStats
     private long _bytes;
     private long _datagrams;
     private long _dropped;
+    private long _reconnects;
     private long _lastReceiveTicks;
+    private string? _lastError;
 
     public long Bytes => Interlocked.Read(ref _bytes);
 
+    /// <summary>Datagrams received (UDP), or reads from the connection or pipe (HTTP, ffmpeg).</summary>
     public long Datagrams => Interlocked.Read(ref _datagrams);
 
     /// <summary>Datagrams dropped because downstream could not keep up (UDP cannot be slowed down).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Times the source connected (or started ffmpeg) again after its input failed or ended.</summary>
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    /// <summary>Why the input last failed or ended, in words an alarm can show; null while it never has.</summary>
+    public string? LastError => Volatile.Read(ref _lastError);
 
     /// <summary>When the last byte arrived, or null when none has.</summary>
     public DateTimeOffset? LastReceived
@@ -33,4 +42,8 @@ public sealed class IngestStats
     }
 
     internal void Drop() => Interlocked.Increment(ref _dropped);
+
+    internal void Reconnecting() => Interlocked.Increment(ref _reconnects);
+
+    internal void Failed(string error) => Volatile.Write(ref _lastError, error);
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Stage;
@@ -58,44 +57,14 @@ public sealed class UdpTsSource(UdpIngestOptions options, TimeProvider? clock = 
         return new LogicAndMaterializedValue<IngestStats>(logic, logic.Stats);
     }
 
-    private sealed class Logic : OutGraphStageLogic
+    private sealed class Logic(UdpTsSource stage)
+        : BufferedSourceLogic(stage.Shape, stage.Options.BufferDatagrams, dropWhenFull: true, stage.Clock)
     {
-        private readonly UdpTsSource _stage;
-        private readonly Channel<ByteString> _buffer;
-        private readonly CancellationTokenSource _stop = new();
-        private readonly TimeProvider _clock;
         private Socket? _socket;
-        private Action? _onAvailable;
-        private Action<Exception>? _onFailure;
-        private bool _waiting;
 
-        public Logic(UdpTsSource stage) : base(stage.Shape)
+        protected override void Begin()
         {
-            _stage = stage;
-            _clock = stage.Clock;
-            _buffer = Channel.CreateBounded<ByteString>(new BoundedChannelOptions(stage.Options.BufferDatagrams)
-            {
-                FullMode = BoundedChannelFullMode.DropWrite,
-                SingleReader = true,
-                SingleWriter = true,
-            }, _ => Stats.Drop());
-            SetHandler(stage._out, this);
-        }
-
-        public IngestStats Stats { get; } = new();
-
-        public override void PreStart()
-        {
-            _onAvailable = GetAsyncCallback(() =>
-            {
-                if (_waiting && IsAvailable(_stage._out) && _buffer.Reader.TryRead(out var datagram))
-                {
-                    _waiting = false;
-                    Push(_stage._out, datagram);
-                }
-            });
-            _onFailure = GetAsyncCallback<Exception>(FailStage);
-            var options = _stage.Options;
+            var options = stage.Options;
             var socket = new Socket(options.MulticastGroup?.AddressFamily ?? AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             try
             {
@@ -123,30 +92,17 @@ public sealed class UdpTsSource(UdpIngestOptions options, TimeProvider? clock = 
             _ = ReceiveLoop(socket);
         }
 
-        public override void OnPull()
-        {
-            if (_buffer.Reader.TryRead(out var datagram)) Push(_stage._out, datagram);
-            else _waiting = true;
-        }
-
-        public override void PostStop()
-        {
-            _stop.Cancel();
-            _socket?.Dispose();
-        }
+        protected override void Stopped() => _socket?.Dispose();
 
         private async Task ReceiveLoop(Socket socket)
         {
             var buffer = new byte[65536];
             try
             {
-                while (!_stop.IsCancellationRequested)
+                while (!Stopping.IsCancellationRequested)
                 {
-                    var received = await socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
-                    if (received <= 0) continue;
-                    Stats.Received(received, _clock.GetUtcNow());
-                    var datagram = ByteString.CopyFrom(buffer, 0, received);
-                    if (_buffer.Writer.TryWrite(datagram)) _onAvailable!();
+                    var received = await socket.ReceiveAsync(buffer, SocketFlags.None, Stopping);
+                    if (received > 0) Offer(ByteString.CopyFrom(buffer, 0, received));
                 }
             }
             catch (OperationCanceledException)
@@ -157,7 +113,7 @@ public sealed class UdpTsSource(UdpIngestOptions options, TimeProvider? clock = 
             }
             catch (SocketException ex)
             {
-                _onFailure!(new IOException($"UDP receive on port {_stage.Options.Port} failed: {ex.Message}", ex));
+                Fail(new IOException($"UDP receive on port {stage.Options.Port} failed: {ex.Message}", ex));
             }
         }
     }

@@ -1,0 +1,107 @@
+using System.Threading.Channels;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Stage;
+
+namespace Inspur.Media.Ingest;
+
+/// <summary>
+/// Stage logic of an ingest source fed by a background receive loop through a bounded buffer: the loop offers chunks
+/// (dropping and counting them when full, or waiting for room), pulls take them, and the stage is woken only while it
+/// waits, so a backlog costs no callbacks.
+/// </summary>
+internal abstract class BufferedSourceLogic : OutGraphStageLogic
+{
+    private readonly Outlet<ByteString> _out;
+    private readonly Channel<ByteString> _buffer;
+    private readonly CancellationTokenSource _stop = new();
+    private Action? _onAvailable;
+    private Action<Exception>? _onFailure;
+    private int _waiting;
+
+    /// <param name="dropWhenFull">Drop (and count) what does not fit instead of making the loop wait for room.</param>
+    protected BufferedSourceLogic(SourceShape<ByteString> shape, int capacity, bool dropWhenFull, TimeProvider clock) : base(shape)
+    {
+        _out = shape.Outlet;
+        Clock = clock;
+        var options = new BoundedChannelOptions(capacity)
+        {
+            FullMode = dropWhenFull ? BoundedChannelFullMode.DropWrite : BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = true,
+        };
+        _buffer = dropWhenFull ? Channel.CreateBounded<ByteString>(options, _ => Stats.Drop()) : Channel.CreateBounded<ByteString>(options);
+        SetHandler(_out, this);
+    }
+
+    public IngestStats Stats { get; } = new();
+
+    protected TimeProvider Clock { get; }
+
+    /// <summary>Cancelled when the stage stops (downstream cancelled, or it failed).</summary>
+    protected CancellationToken Stopping => _stop.Token;
+
+    public sealed override void PreStart()
+    {
+        _onAvailable = GetAsyncCallback(Deliver);
+        _onFailure = GetAsyncCallback<Exception>(FailStage);
+        Begin();
+    }
+
+    /// <summary>Starts the receive loop; runs on the stage, so it may fail the stage directly.</summary>
+    protected abstract void Begin();
+
+    /// <summary>Called once the stage has stopped and <see cref="Stopping"/> is cancelled.</summary>
+    protected virtual void Stopped()
+    {
+    }
+
+    public sealed override void OnPull() => Deliver();
+
+    public sealed override void PostStop()
+    {
+        _stop.Cancel();
+        Stopped();
+    }
+
+    /// <summary>From the loop: counts <paramref name="chunk"/> as received and buffers it, dropping it when the buffer is full.</summary>
+    protected void Offer(ByteString chunk)
+    {
+        Stats.Received(chunk.Count, Clock.GetUtcNow());
+        if (_buffer.Writer.TryWrite(chunk)) Wake();
+    }
+
+    /// <summary>From the loop: counts <paramref name="chunk"/> as received and buffers it, waiting while the buffer is full.</summary>
+    protected async ValueTask OfferAsync(ByteString chunk)
+    {
+        Stats.Received(chunk.Count, Clock.GetUtcNow());
+        if (!_buffer.Writer.TryWrite(chunk)) await _buffer.Writer.WriteAsync(chunk, Stopping);
+        Wake();
+    }
+
+    /// <summary>From the loop: fails the stage.</summary>
+    protected void Fail(Exception error) => _onFailure!(error);
+
+    private void Wake()
+    {
+        if (Volatile.Read(ref _waiting) == 1 && Interlocked.Exchange(ref _waiting, 0) == 1) _onAvailable!();
+    }
+
+    private void Deliver()
+    {
+        if (!IsAvailable(_out)) return;
+        if (_buffer.Reader.TryRead(out var chunk))
+        {
+            Push(_out, chunk);
+            return;
+        }
+
+        // Announce the wait before looking again, so a chunk written in between is either seen here or wakes us.
+        Interlocked.Exchange(ref _waiting, 1);
+        if (_buffer.Reader.TryRead(out chunk))
+        {
+            Interlocked.Exchange(ref _waiting, 0);
+            Push(_out, chunk);
+        }
+    }
+}
