@@ -37,11 +37,13 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, ILo
     public ILivePipeline Start(ChannelId channel, ChannelConfig config)
     {
         var primary = Parse(config.Source, "source") ?? throw new ArgumentException($"channel {channel}: no source");
-        var input = IngestSources.Create(primary);
+        var backup = Parse(config.BackupSource, "backupSource");
+        var onAir = new OnAirBytes();
+        var input = FailoverSource.Create(IngestSources.Create(primary), backup is null ? null : IngestSources.Create(backup)).Select(onAir.Count);
         var part = config.LowLatency ? PartTarget : (TimeSpan?)null;
         return config.Transcode is { } transcode
-            ? StartTranscoded(channel, input, transcode, part)
-            : StartPassthrough(channel, input, part);
+            ? StartTranscoded(channel, input, onAir, transcode, part)
+            : StartPassthrough(channel, input, onAir, part);
     }
 
     private static ChannelSource? Parse(string? url, string field)
@@ -50,7 +52,7 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, ILo
         return ChannelSource.TryParse(url, out var source, out var error) ? source : throw new ArgumentException($"{field}: {error}");
     }
 
-    private ILivePipeline StartPassthrough(ChannelId channel, Source<ByteString, IngestStats> input, TimeSpan? part)
+    private ILivePipeline StartPassthrough(ChannelId channel, Source<ByteString, FailoverState> input, OnAirBytes onAir, TimeSpan? part)
     {
         var rendition = new LiveRendition("main", TargetDuration, part);
         var ((ingest, kill), stream, done) = input
@@ -60,10 +62,10 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, ILo
             .MapMaterializedValue(m => (m.Item1.Item1, m.Item1.Item2, m.Item2))
             .Run(_materializer);
         registry.Publish(channel.Value, rendition);
-        return new Pipeline(channel.Value, registry, [rendition], ingest, stream, [kill], done, transcoder: null, mustTranscode: true);
+        return new Pipeline(channel.Value, registry, [rendition], ingest, onAir, stream, [kill], done, transcoder: null, mustTranscode: true);
     }
 
-    private ILivePipeline StartTranscoded(ChannelId channel, Source<ByteString, IngestStats> input, TranscodeSettings transcode, TimeSpan? part)
+    private ILivePipeline StartTranscoded(ChannelId channel, Source<ByteString, FailoverState> input, OnAirBytes onAir, TranscodeSettings transcode, TimeSpan? part)
     {
         var anchor = new SharedAnchor();
         var renditions = new List<LiveRendition>();
@@ -108,7 +110,7 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, ILo
             completions.Add(fed);
             supervisor.Start();
             foreach (var r in renditions) registry.Publish(channel.Value, r);
-            return new Pipeline(channel.Value, registry, renditions, ingest, firstStats!, switches, Task.WhenAny(completions).Unwrap(), transcoder, mustTranscode: false);
+            return new Pipeline(channel.Value, registry, renditions, ingest, onAir, firstStats!, switches, Task.WhenAny(completions).Unwrap(), transcoder, mustTranscode: false);
         }
         catch
         {
@@ -172,19 +174,43 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, ILo
         }
     }
 
-    private sealed class Pipeline(string channel, LiveRegistry registry, IReadOnlyList<LiveRendition> renditions, IngestStats ingest,
+    /// <summary>Bytes the failover put on the air, whichever source they came from (monotonic, for the input rate).</summary>
+    private sealed class OnAirBytes
+    {
+        private long _bytes;
+
+        public long Bytes => Interlocked.Read(ref _bytes);
+
+        public ByteString Count(ByteString bytes)
+        {
+            Interlocked.Add(ref _bytes, bytes.Count);
+            return bytes;
+        }
+    }
+
+    private sealed class Pipeline(string channel, LiveRegistry registry, IReadOnlyList<LiveRendition> renditions, FailoverState ingest, OnAirBytes onAir,
         TsStreamStats stream, IReadOnlyList<UniqueKillSwitch> switches, Task completion, Transcoder? transcoder, bool mustTranscode) : ILivePipeline
     {
         public Task Completion => completion;
 
         public IReadOnlyList<string> Renditions { get; } = renditions.Select(r => r.Name).ToList();
 
-        public PipelineHealth Health(DateTimeOffset startedAt, DateTimeOffset now) => new()
+        public PipelineHealth Health(DateTimeOffset startedAt, DateTimeOffset now)
+        {
+            var onBackup = ingest.Active == FailoverInput.Backup;
+            var active = onBackup ? ingest.Backup! : ingest.Primary;
+            return Health(startedAt, now, onBackup, active);
+        }
+
+        private PipelineHealth Health(DateTimeOffset startedAt, DateTimeOffset now, bool onBackup, IngestStats active) => new()
         {
             At = now,
             StartedAt = startedAt,
-            LastInput = ingest.LastReceived,
-            InputBytes = ingest.Bytes,
+            // Silence is silence on every source: while one still delivers, the failover puts it on the air.
+            LastInput = Latest(ingest.Primary.LastReceived, ingest.Backup?.LastReceived),
+            InputBytes = onAir.Bytes,
+            OnBackup = onBackup,
+            InputError = active.LastError ?? (onBackup ? ingest.BackupError : ingest.PrimaryError)?.Message,
             SyncLosses = stream.SyncLosses,
             ContinuityErrors = stream.ContinuityErrors,
             PatMissing = stream.PatErrors,
@@ -195,6 +221,8 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, ILo
             TranscoderExit = transcoder?.LastExit,
             MustTranscode = mustTranscode ? renditions[0].Description?.TranscodeReason : null,
         };
+
+        private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 
         public void Dispose()
         {
@@ -213,6 +241,9 @@ public static class IngestSources
         SourceKind.Udp => Source.FromGraph(new UdpTsSource(source.IsMulticast
             ? new UdpIngestOptions(source.Port) { MulticastGroup = source.Address, MulticastInterface = source.Interface }
             : new UdpIngestOptions(source.Port) { BindAddress = source.Address })),
-        _ => throw new NotSupportedException($"{source.Kind} sources are not available on this node yet"),
+        SourceKind.Http => Source.FromGraph(new HttpTsSource(new HttpIngestOptions(new Uri(source.Url)))),
+        SourceKind.File => Source.FromGraph(new FfmpegTsSource(FfmpegIngestOptions.LoopFile(source.FilePath!))),
+        SourceKind.Srt => Source.FromGraph(new FfmpegTsSource(FfmpegIngestOptions.Srt(source.Url))),
+        _ => throw new NotSupportedException($"{source.Kind} sources are not supported"),
     };
 }
