@@ -163,4 +163,23 @@ public sealed class ChannelMonitorSpecs
         Assert.Equal(ChannelPhase.Failed, verdict.Phase);
         Assert.StartsWith("no segment for", verdict.Reason);
     }
+
+    [Fact]
+    public void After_a_pipeline_restart_counters_start_again_and_raised_alarms_still_clear()
+    {
+        Run(0, 10, s => Healthy(s));
+        _monitor.Observe(Healthy(11) with { TranscoderRestarts = 3, ContinuityErrors = 500 });
+        Assert.Contains(AlarmKinds.TranscoderCrash, _monitor.Active.Keys);
+        Assert.Contains(AlarmKinds.Tr101290, _monitor.Active.Keys);
+
+        _monitor.Restarted();
+        // The new pipeline counts from zero: its first transcoder restart is news, its zero errors are no new error.
+        var first = _monitor.Observe(Healthy(12, 0) with { StartedAt = T0.AddSeconds(12), TranscoderRestarts = 1, TranscoderExit = "exited with 1" });
+        Assert.Empty(first.AlarmChanges);
+        Assert.Contains("(1 so far)", _monitor.Active[AlarmKinds.TranscoderCrash]);
+        var cleared = Changes(13, 60, s => Healthy(s, (s - 12) * BytesPerSecond) with { StartedAt = T0.AddSeconds(12), TranscoderRestarts = 1 });
+        Assert.Contains((AlarmKinds.TranscoderCrash, (string?)null), cleared);
+        Assert.Contains((AlarmKinds.Tr101290, (string?)null), cleared);
+        Assert.DoesNotContain(cleared, c => c.Kind == AlarmKinds.BitrateCollapse);
+    }
 }

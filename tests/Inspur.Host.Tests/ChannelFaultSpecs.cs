@@ -98,4 +98,45 @@ public sealed class ChannelFaultSpecs
             .GetProperty("detail").GetString());
         Assert.Contains("must-transcode", degraded.GetProperty("phaseReason").GetString());
     }
+
+    [Fact]
+    public async Task A_lossy_feed_raises_the_tr101290_alarm_and_a_clean_one_clears_it()
+    {
+        await using var node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("fault-lossy") });
+        int senderPort = Repo.FreeUdpPort(), channelPort = Repo.FreeUdpPort();
+        using var relay = new UdpRelay(senderPort, channelPort);
+        using var sender = new TsSender(senderPort, seconds: 300);
+        (await node.Http.PostAsync("/api/v1/channels", Json($$"""{"id":"lossy","name":"Lossy","number":5,"source":"udp://127.0.0.1:{{channelPort}}"}"""))).EnsureSuccessStatusCode();
+        (await node.Http.PostAsync("/api/v1/channels/lossy/start", null)).EnsureSuccessStatusCode();
+        await Eventually(node, "lossy", c => c.GetProperty("phase").GetString() == "Live", "lossy live");
+
+        // One datagram in 20 lost: every loss is a continuity error on the PIDs it carried.
+        relay.Drop = i => i % 20 == 0;
+        var alarmed = await Eventually(node, "lossy", c => HasAlarm(c, "tr101290"), "the TR 101 290 alarm");
+        Assert.Contains("continuity", alarmed.GetProperty("alarms").EnumerateArray().First(a => a.GetProperty("kind").GetString() == "tr101290")
+            .GetProperty("detail").GetString());
+        Assert.Equal("Degraded", alarmed.GetProperty("phase").GetString());
+
+        relay.Drop = null;
+        await Eventually(node, "lossy", c => !HasAlarm(c, "tr101290") && c.GetProperty("phase").GetString() == "Live", "the alarm to clear after a quiet spell", 90);
+    }
+
+    [Fact]
+    public async Task A_port_taken_after_creation_fails_the_channel_with_a_pipeline_alarm_until_it_is_free()
+    {
+        await using var node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("fault-port") });
+        var port = Repo.FreeUdpPort();
+        (await node.Http.PostAsync("/api/v1/channels", Json($$"""{"id":"blocked","name":"Blocked","number":6,"source":"udp://127.0.0.1:{{port}}"}"""))).EnsureSuccessStatusCode();
+
+        var squatter = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        squatter.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        (await node.Http.PostAsync("/api/v1/channels/blocked/start", null)).EnsureSuccessStatusCode();
+        var failed = await Eventually(node, "blocked", c => c.GetProperty("phase").GetString() == "Failed" && HasAlarm(c, "pipeline"), "the pipeline alarm");
+        Assert.Contains($"{port}", failed.GetProperty("alarms").EnumerateArray().First(a => a.GetProperty("kind").GetString() == "pipeline")
+            .GetProperty("detail").GetString());
+
+        squatter.Dispose();
+        using var sender = new TsSender(port);
+        await Eventually(node, "blocked", c => c.GetProperty("phase").GetString() == "Live" && !HasAlarm(c, "pipeline"), "blocked live once the port is free", 90);
+    }
 }

@@ -102,6 +102,7 @@ public sealed class ChannelPipelineActor : ReceiveActor, IWithTimers
     private void StartPipeline()
     {
         _startedAt = DateTimeOffset.UtcNow;
+        _monitor.Restarted();
         try
         {
             var pipeline = _pipelines.Start(_channel, _config);
@@ -136,13 +137,14 @@ public sealed class ChannelPipelineActor : ReceiveActor, IWithTimers
         var verdict = _monitor.Observe(health);
         foreach (var (kind, detail) in verdict.AlarmChanges) Context.Parent.Tell(new ChannelCommands.ReportAlarm(_channel, kind, detail));
         // A pipeline that publishes again has recovered from whatever kept it from starting.
-        if (health.LastSegment is not null && _failures > 0 && now - _startedAt >= StableAfter) _failures = 0;
         if (health.LastSegment is not null && _pipelineAlarm)
         {
             _pipelineAlarm = false;
             Context.Parent.Tell(new ChannelCommands.ReportAlarm(_channel, AlarmKinds.Pipeline, null));
         }
-        Report(verdict.Phase, verdict.Reason);
+        // A retry that has not published yet is still the failure it retries, not a fresh start.
+        if (verdict.Phase == ChannelPhase.Starting && _pipelineAlarm) Report(ChannelPhase.Failed, _reportedReason);
+        else Report(verdict.Phase, verdict.Reason);
         Context.Parent.Tell(new Status(new ChannelLiveStatus(health.OnBackup ? "backup" : "primary", verdict.InputKbps, health.LastInput,
             health.LastSegment, _pipeline.Renditions, _pipelines.Node)));
     }

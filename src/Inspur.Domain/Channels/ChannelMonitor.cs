@@ -104,6 +104,17 @@ public sealed class ChannelMonitor(string source, string? backup, MonitorOptions
 
     public IReadOnlyDictionary<string, string> Active => _active;
 
+    /// <summary>
+    /// A new pipeline instance starts its counters from zero: forget the old series, keep the alarms raised (so they
+    /// still clear when their cause ends).
+    /// </summary>
+    public void Restarted()
+    {
+        _history.Clear();
+        _transcoderRestarts = 0;
+        _flowingSince = null;
+    }
+
     public MonitorVerdict Observe(PipelineHealth h)
     {
         var changes = new List<(string, string?)>();
