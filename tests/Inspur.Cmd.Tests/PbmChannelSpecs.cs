@@ -45,12 +45,16 @@ public sealed class PbmChannelSpecs : IAsyncLifetime
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.Contains("running:     yes", status.Stdout);
         Assert.Contains("rendition main", status.Stdout);
+        Assert.Matches(@"phase:\s+(starting|live|failed)", status.Stdout);
+        Assert.Contains("transcode:   passthrough", status.Stdout);
 
         var stop = await Pbm("channel", "stop", "news", "end", "of", "test");
         Assert.True(stop.ExitCode == 0, stop.ToString());
         Assert.Contains("channel news is stopped", stop.Stdout);
         var after = await Pbm("channel", "status", "news");
         Assert.Contains("running:     no", after.Stdout);
+        Assert.Contains("phase:       stopped (end of test)", after.Stdout);
+        Assert.Contains("PHASE", (await Pbm("channel", "list")).Stdout);
     }
 
     [Fact]

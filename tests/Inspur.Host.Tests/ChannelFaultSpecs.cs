@@ -138,5 +138,18 @@ public sealed class ChannelFaultSpecs
         squatter.Dispose();
         using var sender = new TsSender(port);
         await Eventually(node, "blocked", c => c.GetProperty("phase").GetString() == "Live" && !HasAlarm(c, "pipeline"), "blocked live once the port is free", 90);
+
+        // The journal tells the story, newest first: failed with the pipeline alarm, then live and cleared.
+        var alarms = await node.GetJsonAsync("/api/v1/channels/blocked/alarms");
+        Assert.Empty(alarms.GetProperty("active").EnumerateArray());
+        var history = alarms.GetProperty("history").EnumerateArray().Select(e => (What: e.GetProperty("what").GetString(), Kind: e.GetProperty("kind").GetString())).ToList();
+        Assert.Equal(("phase", "Live"), history[0]);
+        var cleared = history.IndexOf(("alarm-cleared", "pipeline"));
+        var raised = history.IndexOf(("alarm-raised", "pipeline"));
+        Assert.True(cleared >= 0 && raised > cleared, string.Join(", ", history));
+        Assert.Contains(("phase", "Failed"), history);
+        Assert.Equal(("phase", "Starting"), history[^1]);
+        await ProblemAssert.IsProblemAsync(await node.Http.GetAsync("/api/v1/channels/nobody/alarms"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblemAsync(await node.Http.GetAsync("/api/v1/channels/blocked/alarms?limit=0"), HttpStatusCode.BadRequest);
     }
 }

@@ -54,6 +54,20 @@ public static class ChannelApi
             return await Guard(async () => await Conflict(new ChannelId(id), config, channels, ct) ?? ToResult(await channels.UpdateAsync(new ChannelId(id), config, ct)));
         });
 
+        group.MapGet("/{id}/alarms", async (string id, int? limit, IChannelService channels, CancellationToken ct) =>
+        {
+            if (!ChannelId.IsValid(id)) return InvalidId(id);
+            if (limit is < 1 or > 1000)
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit must be 1-1000"] });
+            return await Guard(async () =>
+            {
+                var channelId = new ChannelId(id);
+                if (await channels.GetAsync(channelId, ct) is not ChannelView view) return ToResult(await channels.GetAsync(channelId, ct));
+                var history = await channels.HistoryAsync(channelId, limit ?? 100, ct);
+                return Results.Ok(new { active = view.Alarms ?? [], phase = view.Phase, phaseReason = view.PhaseReason, history });
+            });
+        });
+
         group.MapPost("/{id}/start", async (string id, IChannelService channels, CancellationToken ct) =>
             ChannelId.IsValid(id)
                 ? await Guard(async () => ToResult(await channels.StartAsync(new ChannelId(id), ct)))
@@ -193,7 +207,7 @@ public static class ChannelApi
         {
             return await action();
         }
-        catch (AskTimeoutException)
+        catch (Exception ex) when (ex is AskTimeoutException or TimeoutException)
         {
             return Results.Problem("the channel service did not answer in time; retry later",
                 statusCode: StatusCodes.Status503ServiceUnavailable, title: "Channel service unavailable");
