@@ -2,6 +2,7 @@ using Akka.Hosting;
 using Inspur.Actors.Channels;
 using Inspur.Actors.Configuration;
 using Inspur.Media.Live;
+using Inspur.Host.Admin;
 using Inspur.Host.Api;
 using Inspur.Host.Delivery;
 using Inspur.Host.Demo;
@@ -16,7 +17,7 @@ using Serilog.Formatting.Compact;
 
 namespace Inspur.Host;
 
-/// <summary>The composition root of a node: configuration, Akka by role, REST, ops endpoint, health and metrics.</summary>
+/// <summary>The composition root of a node: configuration, Akka by role, REST, admin, ops endpoint, health and metrics.</summary>
 public static class InspurHost
 {
     public static WebApplication Create(string[] args)
@@ -61,6 +62,7 @@ public static class InspurHost
         builder.Services.AddSingleton(DemoSettings.Read(builder.Configuration));
         builder.Services.AddHostedService<DemoChannels>();
         builder.Services.AddProblemDetails();
+        builder.AddInspurAdmin();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -72,8 +74,10 @@ public static class InspurHost
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseHttpMetrics();
+        app.UseAntiforgery();
 
         app.MapChannelApi();
+        app.MapInspurAdmin();
         app.MapLiveDelivery();
         app.MapHealth();
         app.Services.GetRequiredService<ClusterMetrics>().Register();
