@@ -32,12 +32,10 @@ public sealed record ChannelDetail(ChannelRow? Row, DateTimeOffset At, string? P
 /// ones, asked concurrently) and <see cref="LiveRegistry"/> (what this node serves); a cluster that does not answer is a
 /// <see cref="ChannelBoard.Problem"/>, a channel that does not answer is a row with <see cref="ChannelRow.NoAnswer"/>.
 /// </summary>
-public sealed class ChannelBoardReader(IChannelService channels, LiveRegistry live, TimeProvider? clock = null)
+public sealed class ChannelBoardReader(IChannelService channels, LiveRegistry live)
 {
     /// <summary>How long one running channel may take to answer before its row says "no answer".</summary>
     public static readonly TimeSpan EntityTimeout = TimeSpan.FromSeconds(3);
-
-    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     public async Task<ChannelBoard> ReadAsync(CancellationToken ct)
     {
@@ -48,12 +46,12 @@ public sealed class ChannelBoardReader(IChannelService channels, LiveRegistry li
         }
         catch (AskTimeoutException)
         {
-            return new ChannelBoard([], _clock.GetUtcNow(), $"The cluster did not answer within {ChannelService.AskTimeout.TotalSeconds:0} s; the channel list is unavailable.");
+            return new ChannelBoard([], DateTimeOffset.UtcNow, $"The cluster did not answer within {ChannelService.AskTimeout.TotalSeconds:0} s; the channel list is unavailable.");
         }
 
         var rows = await Task.WhenAll(views.OrderBy(v => v.Config.Number).ThenBy(v => v.ChannelId.Value, StringComparer.Ordinal)
             .Select(v => v.Running ? AskEntityAsync(v, ct) : Task.FromResult(Row(v, noAnswer: false))));
-        return new ChannelBoard(rows, _clock.GetUtcNow());
+        return new ChannelBoard(rows, DateTimeOffset.UtcNow);
     }
 
     public async Task<ChannelDetail> ReadOneAsync(ChannelId id, CancellationToken ct)
@@ -62,14 +60,14 @@ public sealed class ChannelBoardReader(IChannelService channels, LiveRegistry li
         {
             return await channels.GetAsync(id, ct) switch
             {
-                ChannelView view => new ChannelDetail(Row(view, noAnswer: false), _clock.GetUtcNow()),
-                ChannelRejected rejected => new ChannelDetail(null, _clock.GetUtcNow(), rejected.Message),
-                var other => new ChannelDetail(null, _clock.GetUtcNow(), $"unexpected reply {other.GetType().Name}"),
+                ChannelView view => new ChannelDetail(Row(view, noAnswer: false), DateTimeOffset.UtcNow),
+                ChannelRejected rejected => new ChannelDetail(null, DateTimeOffset.UtcNow, rejected.Message),
+                var other => new ChannelDetail(null, DateTimeOffset.UtcNow, $"unexpected reply {other.GetType().Name}"),
             };
         }
         catch (AskTimeoutException)
         {
-            return new ChannelDetail(null, _clock.GetUtcNow(), $"Channel '{id}' did not answer within {ChannelService.AskTimeout.TotalSeconds:0} s.");
+            return new ChannelDetail(null, DateTimeOffset.UtcNow, $"Channel '{id}' did not answer within {ChannelService.AskTimeout.TotalSeconds:0} s.");
         }
     }
 
