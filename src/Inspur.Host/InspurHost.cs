@@ -2,6 +2,7 @@ using Akka.Hosting;
 using Inspur.Actors.Channels;
 using Inspur.Actors.Configuration;
 using Inspur.Media.Live;
+using Inspur.Host.Admin;
 using Inspur.Host.Api;
 using Inspur.Host.Delivery;
 using Inspur.Host.Demo;
@@ -16,7 +17,7 @@ using Serilog.Formatting.Compact;
 
 namespace Inspur.Host;
 
-/// <summary>The composition root of a node: configuration, Akka by role, REST, ops endpoint, health and metrics.</summary>
+/// <summary>The composition root of a node: configuration, Akka by role, REST, admin, ops endpoint, health and metrics.</summary>
 public static class InspurHost
 {
     public static WebApplication Create(string[] args)
@@ -63,6 +64,7 @@ public static class InspurHost
         builder.Services.AddProblemDetails();
         // Enums (a channel's phase) go out as their names, which clients can read without our source.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.AddInspurAdmin();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -74,8 +76,10 @@ public static class InspurHost
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseHttpMetrics();
+        app.UseAntiforgery();
 
         app.MapChannelApi();
+        app.MapInspurAdmin();
         app.MapLiveDelivery();
         app.MapHealth();
         app.Services.GetRequiredService<ClusterMetrics>().Register();

@@ -1,4 +1,3 @@
-using Inspur.Media.Hls;
 using Inspur.Testing;
 using Microsoft.Playwright;
 
@@ -8,46 +7,24 @@ namespace Inspur.Web.Tests;
 /// A person's view: Debian's Chromium opens a node's landing page, sees the demo channel live, presses Watch, and the
 /// hls.js player bundled with the host plays it (the video's clock advances).
 /// </summary>
-public sealed class LandingPageSpecs : IAsyncLifetime
+public sealed class LandingPageSpecs(DemoBrowserFixture fixture) : IClassFixture<DemoBrowserFixture>, IAsyncLifetime
 {
-    private HostProcess _node = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private IBrowserContext _context = null!;
 
-    public async Task InitializeAsync()
-    {
-        _node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("web-specs"), DemoChannels = 1 }, node =>
-            node.EventuallyAsync(async () =>
-            {
-                using var response = await node.Http.GetAsync("/live/demo-1/main/index.m3u8");
-                if (!response.IsSuccessStatusCode) return null;
-                return PlaylistParser.ParseMedia(await response.Content.ReadAsStringAsync()).Segments.Count >= 3 ? (bool?)true : null;
-            }, TimeSpan.FromSeconds(60), "three segments on demo-1"));
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                "--autoplay-policy=no-user-gesture-required"],
-        });
-    }
+    private HostProcess Node => fixture.Node;
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _node.DisposeAsync();
-    }
+    public async Task InitializeAsync() => _context = await fixture.Browser.NewContextAsync();
+
+    public async Task DisposeAsync() => await _context.DisposeAsync();
 
     [Fact]
     public async Task The_demo_channel_plays_in_the_browser()
     {
-        var page = await _browser.NewPageAsync();
+        var page = await _context.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, e) => errors.Add(e);
 
-        await page.GotoAsync(_node.HttpUrl + "/");
+        await page.GotoAsync(Node.HttpUrl + "/");
         var watch = page.Locator("button[data-channel='demo-1']");
         await watch.WaitForAsync(new() { Timeout = 30_000 });
         await watch.ClickAsync();
@@ -64,8 +41,8 @@ public sealed class LandingPageSpecs : IAsyncLifetime
     [Fact]
     public async Task The_channel_list_shows_the_demo_channel_and_creating_one_reports_errors_from_the_api()
     {
-        var page = await _browser.NewPageAsync();
-        await page.GotoAsync(_node.HttpUrl + "/");
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync(Node.HttpUrl + "/");
 
         await page.Locator("#channels td", new() { HasText = "demo-1" }).WaitForAsync(new() { Timeout = 30_000 });
         await page.FillAsync("input[name=id]", "web-1");
