@@ -159,10 +159,19 @@ public sealed class LiveRegistry
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, LiveRendition>> _channels = new();
 
-    public void Publish(string channel, LiveRendition rendition) =>
-        _channels.GetOrAdd(channel, _ => new ConcurrentDictionary<string, LiveRendition>())[rendition.Name] = rendition;
+    // Writers (a pipeline starting or stopping, rare) take turns; readers (every HTTP request) never wait. Without it a
+    // stopping pipeline could drop a channel's emptied map just as its successor published into it.
+    private readonly object _writers = new();
 
-    public void Remove(string channel) => _channels.TryRemove(channel, out _);
+    public void Publish(string channel, LiveRendition rendition)
+    {
+        lock (_writers) _channels.GetOrAdd(channel, _ => new ConcurrentDictionary<string, LiveRendition>())[rendition.Name] = rendition;
+    }
+
+    public void Remove(string channel)
+    {
+        lock (_writers) _channels.TryRemove(channel, out _);
+    }
 
     /// <summary>
     /// Removes <paramref name="rendition"/> only if it is still the one published under its name: a pipeline that is
@@ -170,9 +179,12 @@ public sealed class LiveRegistry
     /// </summary>
     public void Remove(string channel, LiveRendition rendition)
     {
-        if (!_channels.TryGetValue(channel, out var renditions)) return;
-        renditions.TryRemove(new KeyValuePair<string, LiveRendition>(rendition.Name, rendition));
-        if (renditions.IsEmpty) _channels.TryRemove(new KeyValuePair<string, ConcurrentDictionary<string, LiveRendition>>(channel, renditions));
+        lock (_writers)
+        {
+            if (!_channels.TryGetValue(channel, out var renditions)) return;
+            renditions.TryRemove(new KeyValuePair<string, LiveRendition>(rendition.Name, rendition));
+            if (renditions.IsEmpty) _channels.TryRemove(channel, out _);
+        }
     }
 
     public bool TryGet(string channel, string rendition, out LiveRendition live)

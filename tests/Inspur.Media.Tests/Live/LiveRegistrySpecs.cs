@@ -38,4 +38,36 @@ public sealed class LiveRegistrySpecs
         Assert.Equal(["360p"], registry.Renditions("sport").Select(r => r.Name));
         Assert.Empty(registry.Renditions("nothing"));
     }
+
+    /// <summary>
+    /// The race a restarted demo channel met: the old pipeline removes its rendition (emptying the channel's map) on
+    /// one thread while its successor publishes on another; the successor must stay on the air every time.
+    /// </summary>
+    [Fact]
+    public async Task A_successor_published_while_its_predecessor_is_removed_stays_on_the_air()
+    {
+        var registry = new LiveRegistry();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var old = MainRendition();
+            var successor = MainRendition();
+            registry.Publish("news", old);
+            using var go = new Barrier(2);
+            var removing = Task.Run(() =>
+            {
+                go.SignalAndWait();
+                registry.Remove("news", old);
+            });
+            var publishing = Task.Run(() =>
+            {
+                go.SignalAndWait();
+                registry.Publish("news", successor);
+            });
+            await Task.WhenAll(removing, publishing);
+
+            Assert.True(registry.TryGet("news", "main", out var live), $"off the air after round {i}");
+            Assert.Same(successor, live);
+            registry.Remove("news", successor);
+        }
+    }
 }
