@@ -16,27 +16,6 @@ public sealed class ChannelFaultSpecs
 {
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static Task<JsonElement> Channel(HostProcess node, string id) => node.GetJsonAsync($"/api/v1/channels/{id}");
-
-    private static bool HasAlarm(JsonElement channel, string kind) =>
-        channel.GetProperty("alarms").EnumerateArray().Any(a => a.GetProperty("kind").GetString() == kind);
-
-    private static async Task<JsonElement> Eventually(HostProcess node, string id, Func<JsonElement, bool> condition, string what, int seconds = 60) =>
-        (await node.EventuallyAsync(async () =>
-        {
-            var channel = await Channel(node, id);
-            return condition(channel) ? (JsonElement?)channel : null;
-        }, TimeSpan.FromSeconds(seconds), what)) ?? throw new InvalidOperationException(what);
-
-    private static async Task<MediaPlaylist> Playlist(HostProcess node, string path, int segments) =>
-        await node.EventuallyAsync(async () =>
-        {
-            using var response = await node.Http.GetAsync(path);
-            if (!response.IsSuccessStatusCode) return null;
-            var playlist = PlaylistParser.ParseMedia(await response.Content.ReadAsStringAsync());
-            return playlist.Segments.Count >= segments ? playlist : null;
-        }, TimeSpan.FromSeconds(90), $"{segments} segments at {path}");
-
     [Fact]
     public async Task An_mpeg2_feed_is_transcoded_to_a_ladder_and_a_killed_transcoder_comes_back_with_an_alarm_raised_and_cleared()
     {
@@ -51,23 +30,22 @@ public sealed class ChannelFaultSpecs
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         (await node.Http.PostAsync("/api/v1/channels/broadcast/start", null)).EnsureSuccessStatusCode();
 
-        await Playlist(node, "/live/broadcast/144p/index.m3u8", 2);
-        var before = await Playlist(node, "/live/broadcast/180p/index.m3u8", 2);
+        await node.SegmentsAsync("broadcast", 2, "144p");
+        var before = await node.SegmentsAsync("broadcast", 2, "180p");
         var master = PlaylistParser.ParseMaster(await node.Http.GetStringAsync("/live/broadcast/master.m3u8"));
         Assert.Equal([(320, 180), (256, 144)], master.Variants.Select(v => v.Resolution!.Value));
         Assert.All(master.Variants, v => Assert.StartsWith("avc1.", v.Codecs));
-        var live = await Eventually(node, "broadcast", c => c.GetProperty("phase").GetString() == "Live" && c.GetProperty("live").ValueKind == JsonValueKind.Object &&
+        var live = await node.ChannelAsync("broadcast", c => c.Phase() == "Live" && c.GetProperty("live").ValueKind == JsonValueKind.Object &&
                                                            c.GetProperty("live").GetProperty("inputKbps").GetInt64() > 0, "broadcast live with an input bitrate");
         Assert.Equal(["180p", "144p"], live.GetProperty("live").GetProperty("renditions").EnumerateArray().Select(r => r.GetString()));
-        Assert.False(HasAlarm(live, "must-transcode"));
+        Assert.False(live.HasAlarm("must-transcode"));
 
         var transcoder = Assert.Single(TsSender.ChildrenOf(node.Pid, "pipe:0"));
         System.Diagnostics.Process.GetProcessById(transcoder).Kill();
 
-        var alarmed = await Eventually(node, "broadcast", c => HasAlarm(c, "transcoder-crash"), "the transcoder alarm");
-        Assert.Contains("transcoder restarted", alarmed.GetProperty("alarms").EnumerateArray().First(a => a.GetProperty("kind").GetString() == "transcoder-crash")
-            .GetProperty("detail").GetString());
-        await Eventually(node, "broadcast", c => !HasAlarm(c, "transcoder-crash") && c.GetProperty("phase").GetString() == "Live", "the transcoder alarm to clear", 90);
+        var alarmed = await node.ChannelAsync("broadcast", c => c.HasAlarm("transcoder-crash"), "the transcoder alarm");
+        Assert.Contains("transcoder restarted", alarmed.AlarmDetail("transcoder-crash"));
+        await node.ChannelAsync("broadcast", c => !c.HasAlarm("transcoder-crash") && c.Phase() == "Live", "the transcoder alarm to clear", 90);
         var restarted = Assert.Single(TsSender.ChildrenOf(node.Pid, "pipe:0"));
         Assert.NotEqual(transcoder, restarted);
 
@@ -93,9 +71,8 @@ public sealed class ChannelFaultSpecs
         (await node.Http.PostAsync("/api/v1/channels", Json($$"""{"id":"raw","name":"Raw","number":4,"source":"udp://127.0.0.1:{{port}}"}"""))).EnsureSuccessStatusCode();
         (await node.Http.PostAsync("/api/v1/channels/raw/start", null)).EnsureSuccessStatusCode();
 
-        var degraded = await Eventually(node, "raw", c => HasAlarm(c, "must-transcode") && c.GetProperty("phase").GetString() == "Degraded", "the must-transcode alarm");
-        Assert.Contains("MPEG-2", degraded.GetProperty("alarms").EnumerateArray().First(a => a.GetProperty("kind").GetString() == "must-transcode")
-            .GetProperty("detail").GetString());
+        var degraded = await node.ChannelAsync("raw", c => c.HasAlarm("must-transcode") && c.Phase() == "Degraded", "the must-transcode alarm");
+        Assert.Contains("MPEG-2", degraded.AlarmDetail("must-transcode"));
         Assert.Contains("must-transcode", degraded.GetProperty("phaseReason").GetString());
     }
 
@@ -108,17 +85,16 @@ public sealed class ChannelFaultSpecs
         using var sender = new TsSender(senderPort, seconds: 300);
         (await node.Http.PostAsync("/api/v1/channels", Json($$"""{"id":"lossy","name":"Lossy","number":5,"source":"udp://127.0.0.1:{{channelPort}}"}"""))).EnsureSuccessStatusCode();
         (await node.Http.PostAsync("/api/v1/channels/lossy/start", null)).EnsureSuccessStatusCode();
-        await Eventually(node, "lossy", c => c.GetProperty("phase").GetString() == "Live", "lossy live");
+        await node.ChannelAsync("lossy", c => c.Phase() == "Live", "lossy live");
 
         // One datagram in 20 lost: every loss is a continuity error on the PIDs it carried.
         relay.Drop = i => i % 20 == 0;
-        var alarmed = await Eventually(node, "lossy", c => HasAlarm(c, "tr101290"), "the TR 101 290 alarm");
-        Assert.Contains("continuity", alarmed.GetProperty("alarms").EnumerateArray().First(a => a.GetProperty("kind").GetString() == "tr101290")
-            .GetProperty("detail").GetString());
+        var alarmed = await node.ChannelAsync("lossy", c => c.HasAlarm("tr101290"), "the TR 101 290 alarm");
+        Assert.Contains("continuity", alarmed.AlarmDetail("tr101290"));
         Assert.Equal("Degraded", alarmed.GetProperty("phase").GetString());
 
         relay.Drop = null;
-        await Eventually(node, "lossy", c => !HasAlarm(c, "tr101290") && c.GetProperty("phase").GetString() == "Live", "the alarm to clear after a quiet spell", 90);
+        await node.ChannelAsync("lossy", c => !c.HasAlarm("tr101290") && c.Phase() == "Live", "the alarm to clear after a quiet spell", 90);
     }
 
     [Fact]
@@ -131,13 +107,12 @@ public sealed class ChannelFaultSpecs
         var squatter = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
         squatter.Bind(new IPEndPoint(IPAddress.Loopback, port));
         (await node.Http.PostAsync("/api/v1/channels/blocked/start", null)).EnsureSuccessStatusCode();
-        var failed = await Eventually(node, "blocked", c => c.GetProperty("phase").GetString() == "Failed" && HasAlarm(c, "pipeline"), "the pipeline alarm");
-        Assert.Contains($"{port}", failed.GetProperty("alarms").EnumerateArray().First(a => a.GetProperty("kind").GetString() == "pipeline")
-            .GetProperty("detail").GetString());
+        var failed = await node.ChannelAsync("blocked", c => c.Phase() == "Failed" && c.HasAlarm("pipeline"), "the pipeline alarm");
+        Assert.Contains($"{port}", failed.AlarmDetail("pipeline"));
 
         squatter.Dispose();
         using var sender = new TsSender(port);
-        await Eventually(node, "blocked", c => c.GetProperty("phase").GetString() == "Live" && !HasAlarm(c, "pipeline"), "blocked live once the port is free", 90);
+        await node.ChannelAsync("blocked", c => c.Phase() == "Live" && !c.HasAlarm("pipeline"), "blocked live once the port is free", 90);
 
         // The journal tells the story, newest first: failed with the pipeline alarm, then live and cleared.
         var alarms = await node.GetJsonAsync("/api/v1/channels/blocked/alarms");

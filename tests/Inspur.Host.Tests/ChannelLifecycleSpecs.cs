@@ -13,15 +13,6 @@ public sealed class ChannelLifecycleSpecs
 {
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static async Task<MediaPlaylist> LivePlaylist(HostProcess node, string id, int segments) =>
-        await node.EventuallyAsync(async () =>
-        {
-            using var response = await node.Http.GetAsync($"/live/{id}/main/index.m3u8");
-            if (!response.IsSuccessStatusCode) return null;
-            var playlist = PlaylistParser.ParseMedia(await response.Content.ReadAsStringAsync());
-            return playlist.Segments.Count >= segments ? playlist : null;
-        }, TimeSpan.FromSeconds(60), $"{segments} live segments of {id}");
-
     [Fact]
     public async Task Create_start_watch_stop()
     {
@@ -37,7 +28,7 @@ public sealed class ChannelLifecycleSpecs
         Assert.Equal(HttpStatusCode.OK, started.StatusCode);
         Assert.True((await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("running").GetBoolean());
 
-        var playlist = await LivePlaylist(node, "news", 2);
+        var playlist = await node.SegmentsAsync("news", 2);
         Assert.NotNull(playlist.PartTarget);
         var master = PlaylistParser.ParseMaster(await node.Http.GetStringAsync("/live/news/master.m3u8"));
         Assert.Equal((320, 240), Assert.Single(master.Variants).Resolution);
@@ -63,13 +54,13 @@ public sealed class ChannelLifecycleSpecs
         {
             (await node.Http.PostAsync("/api/v1/channels", Json($$"""{"id":"sports","name":"Sports","number":6,"source":"udp://127.0.0.1:{{port}}"}"""))).EnsureSuccessStatusCode();
             (await node.Http.PostAsync("/api/v1/channels/sports/start", null)).EnsureSuccessStatusCode();
-            var before = await LivePlaylist(node, "sports", 2);
+            var before = await node.SegmentsAsync("sports", 2);
             lastBefore = before.MediaSequence + before.Segments.Count - 1;
             await node.KillAsync();
         }
 
         await using var again = await HostProcess.StartAsync(new HostOptions { DataDir = dir });
-        var after = await LivePlaylist(again, "sports", 1);
+        var after = await again.SegmentsAsync("sports", 1);
 
         Assert.True(after.MediaSequence > lastBefore, $"numbering went from {lastBefore} to {after.MediaSequence}");
         var channel = await again.GetJsonAsync("/api/v1/channels/sports");
@@ -93,7 +84,7 @@ public sealed class ChannelLifecycleSpecs
         long lastBeforeOutage;
         using (new TsSender(port))
         {
-            var before = await LivePlaylist(node, "outage", 2);
+            var before = await node.SegmentsAsync("outage", 2);
             lastBeforeOutage = before.MediaSequence + before.Segments.Count - 1;
         }
 

@@ -14,28 +14,6 @@ public sealed class ChannelSourceSpecs
 {
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static bool HasAlarm(JsonElement channel, string kind) =>
-        channel.GetProperty("alarms").EnumerateArray().Any(a => a.GetProperty("kind").GetString() == kind);
-
-    private static string? ActiveSource(JsonElement channel) =>
-        channel.GetProperty("live").ValueKind == JsonValueKind.Object ? channel.GetProperty("live").GetProperty("activeSource").GetString() : null;
-
-    private static async Task<JsonElement> Eventually(HostProcess node, string id, Func<JsonElement, bool> condition, string what, int seconds = 60) =>
-        (await node.EventuallyAsync(async () =>
-        {
-            var channel = await node.GetJsonAsync($"/api/v1/channels/{id}");
-            return condition(channel) ? (JsonElement?)channel : null;
-        }, TimeSpan.FromSeconds(seconds), what)) ?? throw new InvalidOperationException(what);
-
-    private static async Task<MediaPlaylist> Segments(HostProcess node, string id, Func<MediaPlaylist, bool> condition, string what) =>
-        await node.EventuallyAsync(async () =>
-        {
-            using var response = await node.Http.GetAsync($"/live/{id}/main/index.m3u8");
-            if (!response.IsSuccessStatusCode) return null;
-            var playlist = PlaylistParser.ParseMedia(await response.Content.ReadAsStringAsync());
-            return condition(playlist) ? playlist : null;
-        }, TimeSpan.FromSeconds(60), what);
-
     private static async Task CreateAndStart(HostProcess node, string json, string id)
     {
         var created = await node.Http.PostAsync("/api/v1/channels", Json(json));
@@ -51,22 +29,22 @@ public sealed class ChannelSourceSpecs
         var primary = new TsSender(primaryPort);
         using var backup = new TsSender(backupPort);
         await CreateAndStart(node, $$"""{"id":"dual","name":"Dual","number":2,"source":"udp://127.0.0.1:{{primaryPort}}","backupSource":"udp://127.0.0.1:{{backupPort}}"}""", "dual");
-        await Eventually(node, "dual", c => c.GetProperty("phase").GetString() == "Live" && ActiveSource(c) == "primary", "dual live on its primary");
-        var before = await Segments(node, "dual", p => p.Segments.Count >= 2, "two segments");
+        await node.ChannelAsync("dual", c => c.Phase() == "Live" && c.ActiveSource() == "primary", "dual live on its primary");
+        var before = await node.SegmentsAsync("dual", 2);
 
         primary.Dispose();
-        var onBackup = await Eventually(node, "dual", c => HasAlarm(c, "on-backup") && ActiveSource(c) == "backup", "the switch to the backup");
+        var onBackup = await node.ChannelAsync("dual", c => c.HasAlarm("on-backup") && c.ActiveSource() == "backup", "the switch to the backup");
         Assert.Equal("Degraded", onBackup.GetProperty("phase").GetString());
-        Assert.False(HasAlarm(onBackup, "no-input"));
-        var switched = await Segments(node, "dual", p => p.Segments.Select((s, i) => (Sequence: p.MediaSequence + i, s.Discontinuity))
+        Assert.False(onBackup.HasAlarm("no-input"));
+        var switched = await node.PlaylistAsync("/live/dual/main/index.m3u8", p => p.Segments.Select((s, i) => (Sequence: p.MediaSequence + i, s.Discontinuity))
                 .Any(s => s.Sequence >= before.MediaSequence + before.Segments.Count && s.Discontinuity),
             "backup segments after a discontinuity");
         Assert.True(switched.DiscontinuitySequence >= 0);
 
         using var again = new TsSender(primaryPort);
-        var back = await Eventually(node, "dual", c => !HasAlarm(c, "on-backup") && ActiveSource(c) == "primary", "the return to the primary", 90);
-        Assert.Equal("primary", ActiveSource(back));
-        await Eventually(node, "dual", c => c.GetProperty("phase").GetString() == "Live", "dual live again");
+        var back = await node.ChannelAsync("dual", c => !c.HasAlarm("on-backup") && c.ActiveSource() == "primary", "the return to the primary", 90);
+        Assert.Equal("primary", back.ActiveSource());
+        await node.ChannelAsync("dual", c => c.Phase() == "Live", "dual live again");
     }
 
     [Fact]
@@ -90,13 +68,13 @@ public sealed class ChannelSourceSpecs
         var first = new Dictionary<string, MediaPlaylist>();
         foreach (var id in new[] { "pulled", "looped", "secure" })
         {
-            first[id] = await Segments(node, id, p => p.Segments.Count >= 2, $"two segments of {id}");
-            await Eventually(node, id, c => c.GetProperty("phase").GetString() == "Live", $"{id} live");
+            first[id] = await node.SegmentsAsync(id, 2);
+            await node.ChannelAsync(id, c => c.Phase() == "Live", $"{id} live");
         }
 
         // The 6 s file keeps looping past its length: five more 2 s segments after the first two.
         var start = first["looped"].MediaSequence + first["looped"].Segments.Count;
-        await Segments(node, "looped", p => p.MediaSequence + p.Segments.Count >= start + 5, "the loop past the file's end");
+        await node.PlaylistAsync("/live/looped/main/index.m3u8", p => p.MediaSequence + p.Segments.Count >= start + 5, "the loop past the file's end");
     }
 
     [Fact]
@@ -106,8 +84,8 @@ public sealed class ChannelSourceSpecs
         var missing = Path.Combine(Repo.TempDir("source-none"), "nothing-here.ts");
         await CreateAndStart(node, $$"""{"id":"ghost","name":"Ghost","number":13,"source":"file://{{missing}}"}""", "ghost");
 
-        var failed = await Eventually(node, "ghost", c => c.GetProperty("phase").GetString() == "Failed" && HasAlarm(c, "no-input"), "ghost failed with no input");
-        var alarm = failed.GetProperty("alarms").EnumerateArray().First(a => a.GetProperty("kind").GetString() == "no-input").GetProperty("detail").GetString();
+        var failed = await node.ChannelAsync("ghost", c => c.Phase() == "Failed" && c.HasAlarm("no-input"), "ghost failed with no input");
+        var alarm = failed.AlarmDetail("no-input");
         Assert.Contains("nothing-here.ts", alarm);
         Assert.Contains("no input", failed.GetProperty("phaseReason").GetString());
         Assert.False(node.HasExited);
