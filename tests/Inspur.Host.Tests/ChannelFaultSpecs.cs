@@ -98,6 +98,26 @@ public sealed class ChannelFaultSpecs
     }
 
     [Fact]
+    public async Task A_feed_that_thins_to_a_trickle_raises_bitrate_collapse()
+    {
+        await using var node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("fault-thin") });
+        int senderPort = Repo.FreeUdpPort(), channelPort = Repo.FreeUdpPort();
+        using var relay = new UdpRelay(senderPort, channelPort);
+        using var sender = new TsSender(senderPort, seconds: 300);
+        (await node.Http.PostAsync("/api/v1/channels", Json($$"""{"id":"thin","name":"Thin","number":7,"source":"udp://127.0.0.1:{{channelPort}}"}"""))).EnsureSuccessStatusCode();
+        (await node.Http.PostAsync("/api/v1/channels/thin/start", null)).EnsureSuccessStatusCode();
+        // A baseline of at least three rate windows (15 s) of the full feed first.
+        await node.ChannelAsync("thin", c => c.Phase() == "Live", "thin live");
+        var baseline = DateTime.UtcNow + TimeSpan.FromSeconds(16);
+        await node.ChannelAsync("thin", c => DateTime.UtcNow > baseline, "a baseline of the full feed", 60);
+
+        relay.Drop = i => i % 10 != 0;
+        var collapsed = await node.ChannelAsync("thin", c => c.HasAlarm("bitrate-collapse"), "the bitrate-collapse alarm");
+        Assert.Contains("down from", collapsed.AlarmDetail("bitrate-collapse"));
+        Assert.False(collapsed.HasAlarm("no-input"));
+    }
+
+    [Fact]
     public async Task A_port_taken_after_creation_fails_the_channel_with_a_pipeline_alarm_until_it_is_free()
     {
         await using var node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("fault-port") });
