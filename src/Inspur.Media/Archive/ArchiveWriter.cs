@@ -1,0 +1,80 @@
+using Inspur.Media.Segmenting;
+
+namespace Inspur.Media.Archive;
+
+/// <summary>What became of one segment handed to the archive.</summary>
+public abstract record ArchiveWriteResult(string Path);
+
+/// <summary>The segment is under its final name, complete.</summary>
+public sealed record ArchiveWritten(string Path, long Bytes) : ArchiveWriteResult(Path);
+
+/// <summary>A segment with that start and duration was already archived; it was left as it is (published segments are never rewritten).</summary>
+public sealed record ArchiveAlreadyPresent(string Path) : ArchiveWriteResult(Path);
+
+/// <summary>The write failed (disk full, IO error, a file in the way); nothing is left under the final name. Raise an alarm.</summary>
+public sealed record ArchiveWriteFailed(string Path, string Reason, Exception Error) : ArchiveWriteResult(Path);
+
+/// <summary>
+/// Stores segments crash-safely: bytes go to <c>.{name}.tmp</c> in the segment's hour folder and are renamed into place
+/// only when complete, so a reader sees a whole segment or none.
+/// </summary>
+public sealed class ArchiveWriter(ArchiveLayout layout, ArchiveUsage usage)
+{
+    /// <summary>Temp files are named <c>.{final name}.tmp</c>; listings skip them.</summary>
+    public const string TempSuffix = ".tmp";
+
+    public ArchiveLayout Layout { get; } = layout;
+
+    public ArchiveUsage Usage { get; } = usage;
+
+    /// <summary>Also fsync each segment before the rename (survives power loss, not only a process crash); slower.</summary>
+    public bool Durable { get; init; }
+
+    public static string TempName(string finalName) => "." + finalName + TempSuffix;
+
+    public static bool IsTempName(string fileName) => fileName.StartsWith('.') && fileName.EndsWith(TempSuffix, StringComparison.Ordinal);
+
+    /// <summary>Writes one segment; ids are validated (ArgumentException), IO failures come back as <see cref="ArchiveWriteFailed"/>.</summary>
+    public ArchiveWriteResult Write(string channel, string rendition, SegmentInfo segment, ReadOnlySpan<byte> bytes) =>
+        Write(channel, rendition, segment.ProgramDateTime, segment.Duration, bytes);
+
+    public ArchiveWriteResult Write(string channel, string rendition, DateTimeOffset start, TimeSpan duration, ReadOnlySpan<byte> bytes)
+    {
+        var path = Layout.SegmentPath(channel, rendition, start, duration);
+        var dir = Path.GetDirectoryName(path)!;
+        var temp = Path.Combine(dir, TempName(Path.GetFileName(path)));
+        if (File.Exists(path)) return new ArchiveAlreadyPresent(path);
+        try
+        {
+            Directory.CreateDirectory(dir);
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                file.Write(bytes);
+                if (Durable) file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            if (File.Exists(path) && e is IOException && new FileInfo(path).Length == bytes.Length) return new ArchiveAlreadyPresent(path); // lost a race to a twin writer
+            return new ArchiveWriteFailed(path, $"cannot archive {Path.GetFileName(path)} for {channel}/{rendition}: {e.Message}", e);
+        }
+
+        Usage.Add(channel, bytes.Length);
+        return new ArchiveWritten(path, bytes.Length);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The stale-temp sweep removes what could not be removed here; a temp name is never listed or served.
+        }
+    }
+}
