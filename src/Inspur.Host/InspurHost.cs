@@ -4,6 +4,7 @@ using Inspur.Actors.Configuration;
 using Inspur.Media.Live;
 using Inspur.Host.Admin;
 using Inspur.Host.Api;
+using Inspur.Host.Archive;
 using Inspur.Host.Delivery;
 using Inspur.Host.Demo;
 using Inspur.Host.Health;
@@ -58,6 +59,10 @@ public static class InspurHost
         builder.Services.AddSingleton<ReadinessProbe>();
         builder.Services.AddSingleton<ClusterMetrics>();
         builder.Services.AddSingleton<LiveRegistry>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(ArchiveSettings.Read(builder.Configuration, Path.GetFullPath(settings.DataDir)));
+        builder.Services.AddSingleton<NodeArchive>();
+        builder.Services.AddHostedService<ArchiveKeeper>();
         builder.Services.AddSingleton<ILivePipelines, LivePipelines>();
         builder.Services.AddSingleton(DemoSettings.Read(builder.Configuration));
         builder.Services.AddHostedService<DemoChannels>();
@@ -81,6 +86,7 @@ public static class InspurHost
         app.MapChannelApi();
         app.MapInspurAdmin();
         app.MapLiveDelivery();
+        app.MapTimeShiftDelivery();
         app.MapHealth();
         app.Services.GetRequiredService<ClusterMetrics>().Register();
         app.MapMetrics("/metrics");

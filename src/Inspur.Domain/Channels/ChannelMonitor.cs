@@ -41,6 +41,11 @@ public sealed record PipelineHealth
     /// <summary>Why a passthrough channel's input cannot be played as it is (e.g. MPEG-2 video).</summary>
     public string? MustTranscode { get; init; }
 
+    /// <summary>Segments the archive could not store so far (monotonic), and why the last one failed.</summary>
+    public long ArchiveFailures { get; init; }
+
+    public string? ArchiveError { get; init; }
+
     public long Tr101290Errors => SyncLosses + ContinuityErrors + PatMissing + PmtMissing;
 }
 
@@ -74,6 +79,9 @@ public sealed record MonitorOptions
     /// <summary>The transcoder alarm clears once the transcoder has run this long without another restart.</summary>
     public TimeSpan TranscoderStableFor { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The archive alarm clears after this long without another failed write.</summary>
+    public TimeSpan ArchiveQuietFor { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>No segment for this many target durations after one was published: the channel has failed.</summary>
     public int FailedAfterTargets { get; init; } = 4;
 
@@ -97,6 +105,8 @@ public sealed class ChannelMonitor(string source, string? backup, MonitorOptions
     private DateTimeOffset? _lastErrorAt;
     private DateTimeOffset? _flowingSince;
     private int _transcoderRestarts;
+    private long _archiveFailures;
+    private DateTimeOffset? _archiveFailedAt;
     private DateTimeOffset? _transcoderRestartAt;
 
     /// <summary>Input with gaps no longer than this is flowing.</summary>
@@ -112,6 +122,7 @@ public sealed class ChannelMonitor(string source, string? backup, MonitorOptions
     {
         _history.Clear();
         _transcoderRestarts = 0;
+        _archiveFailures = 0;
         _flowingSince = null;
     }
 
@@ -181,6 +192,19 @@ public sealed class ChannelMonitor(string source, string? backup, MonitorOptions
         {
             _transcoderRestartAt = null;
             Set(AlarmKinds.TranscoderCrash, null);
+        }
+
+        // Archive: a failed write raises (live playback goes on from memory); a quiet spell clears.
+        if (h.ArchiveFailures > _archiveFailures)
+        {
+            _archiveFailures = h.ArchiveFailures;
+            _archiveFailedAt = h.At;
+            Set(AlarmKinds.Archive, $"the archive could not store segments ({h.ArchiveFailures} so far): {h.ArchiveError}");
+        }
+        else if (_archiveFailedAt is { } failedAt && h.At - failedAt >= _options.ArchiveQuietFor)
+        {
+            _archiveFailedAt = null;
+            Set(AlarmKinds.Archive, null);
         }
 
         Set(AlarmKinds.MustTranscode, h.MustTranscode is null ? null : $"{h.MustTranscode}; give the channel a transcode ladder");

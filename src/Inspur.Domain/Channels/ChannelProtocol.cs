@@ -150,6 +150,9 @@ public static class AlarmKinds
     /// <summary>A passthrough channel receives video players cannot take (e.g. MPEG-2): it needs a transcode ladder.</summary>
     public const string MustTranscode = "must-transcode";
 
+    /// <summary>The archive cannot store the channel's segments (disk full, I/O error); live delivery goes on from memory.</summary>
+    public const string Archive = "archive";
+
     /// <summary>The pipeline cannot start or keeps failing (e.g. the UDP port is taken).</summary>
     public const string Pipeline = "pipeline";
 }

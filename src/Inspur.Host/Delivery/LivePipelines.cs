@@ -9,6 +9,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Inspur.Actors.Channels;
 using Inspur.Domain.Channels;
+using Inspur.Host.Archive;
 using Inspur.Media.Ffmpeg;
 using Inspur.Media.Ingest;
 using Inspur.Media.Live;
@@ -22,7 +23,7 @@ namespace Inspur.Host.Delivery;
 /// <c>main</c>. Transcode: source → a supervised ffmpeg (stdin) → one loopback UDP output per ladder rung → a segmenter
 /// per rung on a shared time anchor → hot window, so the rungs number and cut alike.
 /// </summary>
-public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, ILogger<LivePipelines> log) : ILivePipelines
+public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, NodeArchive archive, ILogger<LivePipelines> log) : ILivePipelines
 {
     public static readonly TimeSpan TargetDuration = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan PartTarget = TimeSpan.FromMilliseconds(400);
@@ -41,9 +42,18 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, ILo
         var onAir = new OnAirBytes();
         var input = FailoverSource.Create(IngestSources.Create(primary), backup is null ? null : IngestSources.Create(backup)).Select(onAir.Count);
         var part = config.LowLatency ? PartTarget : (TimeSpan?)null;
-        return config.Transcode is { } transcode
-            ? StartTranscoded(channel, input, onAir, transcode, part)
-            : StartPassthrough(channel, input, onAir, part);
+        var feed = archive.Settings.Enabled && config.ArchiveHours > 0 ? archive.Feed(channel.Value) : null;
+        try
+        {
+            return config.Transcode is { } transcode
+                ? StartTranscoded(channel, input, onAir, feed, transcode, part)
+                : StartPassthrough(channel, input, onAir, feed, part);
+        }
+        catch
+        {
+            feed?.Dispose();
+            throw;
+        }
     }
 
     private static ChannelSource? Parse(string? url, string field)
@@ -52,20 +62,26 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, ILo
         return ChannelSource.TryParse(url, out var source, out var error) ? source : throw new ArgumentException($"{field}: {error}");
     }
 
-    private ILivePipeline StartPassthrough(ChannelId channel, Source<ByteString, FailoverState> input, OnAirBytes onAir, TimeSpan? part)
+    private ILivePipeline StartPassthrough(ChannelId channel, Source<ByteString, FailoverState> input, OnAirBytes onAir, ArchiveFeed? feed, TimeSpan? part)
     {
         var rendition = new LiveRendition("main", TargetDuration, part);
+        Action<SegmenterOutput> publish = feed is null ? rendition.Accept : o =>
+        {
+            rendition.Accept(o);
+            feed.Add(rendition.Name, o);
+        };
         var ((ingest, kill), stream, done) = input
             .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Both)
             .ViaMaterialized(Flow.FromGraph(new SegmenterStage(new SegmenterOptions { TargetDuration = TargetDuration, PartTarget = part })), Keep.Both)
-            .ToMaterialized(Sink.ForEach<SegmenterOutput>(rendition.Accept), Keep.Both)
+            .ToMaterialized(Sink.ForEach(publish), Keep.Both)
             .MapMaterializedValue(m => (m.Item1.Item1, m.Item1.Item2, m.Item2))
             .Run(_materializer);
         registry.Publish(channel.Value, rendition);
-        return new Pipeline(channel.Value, registry, [rendition], ingest, onAir, stream, [kill], done, transcoder: null, mustTranscode: true);
+        return new Pipeline(channel.Value, registry, [rendition], ingest, onAir, feed, stream, [kill], done, transcoder: null, mustTranscode: true);
     }
 
-    private ILivePipeline StartTranscoded(ChannelId channel, Source<ByteString, FailoverState> input, OnAirBytes onAir, TranscodeSettings transcode, TimeSpan? part)
+    private ILivePipeline StartTranscoded(ChannelId channel, Source<ByteString, FailoverState> input, OnAirBytes onAir, ArchiveFeed? feed,
+        TranscodeSettings transcode, TimeSpan? part)
     {
         var anchor = new SharedAnchor();
         var renditions = new List<LiveRendition>();
@@ -80,7 +96,8 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, ILo
                 var port = FreeLoopbackUdpPort();
                 var rendition = new LiveRendition(rung.Name, TargetDuration, part);
                 var running = LivePipeline.RunUdp(new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback },
-                    new SegmenterOptions { TargetDuration = TargetDuration, PartTarget = part, SharedAnchor = anchor }, rendition, _materializer);
+                    new SegmenterOptions { TargetDuration = TargetDuration, PartTarget = part, SharedAnchor = anchor }, rendition, _materializer,
+                    feed is null ? null : o => feed.Add(rendition.Name, o));
                 firstStats ??= running.Stream;
                 renditions.Add(rendition);
                 switches.Add(running.Switch);
@@ -110,7 +127,7 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, ILo
             completions.Add(fed);
             supervisor.Start();
             foreach (var r in renditions) registry.Publish(channel.Value, r);
-            return new Pipeline(channel.Value, registry, renditions, ingest, onAir, firstStats!, switches, Task.WhenAny(completions).Unwrap(), transcoder, mustTranscode: false);
+            return new Pipeline(channel.Value, registry, renditions, ingest, onAir, feed, firstStats!, switches, Task.WhenAny(completions).Unwrap(), transcoder, mustTranscode: false);
         }
         catch
         {
@@ -188,7 +205,7 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, ILo
         }
     }
 
-    private sealed class Pipeline(string channel, LiveRegistry registry, IReadOnlyList<LiveRendition> renditions, FailoverState ingest, OnAirBytes onAir,
+    private sealed class Pipeline(string channel, LiveRegistry registry, IReadOnlyList<LiveRendition> renditions, FailoverState ingest, OnAirBytes onAir, ArchiveFeed? feed,
         TsStreamStats stream, IReadOnlyList<UniqueKillSwitch> switches, Task completion, Transcoder? transcoder, bool mustTranscode) : ILivePipeline
     {
         public Task Completion => completion;
@@ -220,6 +237,8 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, ILo
             TranscoderRestarts = transcoder?.Restarts ?? 0,
             TranscoderExit = transcoder?.LastExit,
             MustTranscode = mustTranscode ? renditions[0].Description?.TranscodeReason : null,
+            ArchiveFailures = feed?.Failures ?? 0,
+            ArchiveError = feed?.LastError,
         };
 
         private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
@@ -229,6 +248,7 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, ILo
             foreach (var s in switches) s.Shutdown();
             if (transcoder?.Supervisor is { } supervisor) _ = supervisor.StopAsync();
             foreach (var r in renditions) registry.Remove(channel, r);
+            feed?.Dispose();
         }
     }
 }

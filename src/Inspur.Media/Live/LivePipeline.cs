@@ -12,12 +12,18 @@ public sealed record RunningPipeline(IngestStats Ingest, TsStreamStats Stream, U
 /// <summary>Builds the live data plane of one rendition: UDP MPEG-TS in, segments and parts into a <see cref="LiveRendition"/>.</summary>
 public static class LivePipeline
 {
-    public static RunningPipeline RunUdp(UdpIngestOptions ingest, SegmenterOptions segmenter, LiveRendition rendition, IMaterializer materializer)
+    /// <param name="published">Also told every output after the rendition took it (e.g. the archive); null for none.</param>
+    public static RunningPipeline RunUdp(UdpIngestOptions ingest, SegmenterOptions segmenter, LiveRendition rendition, IMaterializer materializer,
+        Action<SegmenterOutput>? published = null)
     {
         var ((stats, killSwitch), streamStats, done) = Source.FromGraph(new UdpTsSource(ingest))
             .ViaMaterialized(KillSwitches.Single<Akka.IO.ByteString>(), Keep.Both)
             .ViaMaterialized(Flow.FromGraph(new SegmenterStage(segmenter)), Keep.Both)
-            .ToMaterialized(Sink.ForEach<SegmenterOutput>(rendition.Accept), Keep.Both)
+            .ToMaterialized(Sink.ForEach<SegmenterOutput>(published is null ? rendition.Accept : o =>
+            {
+                rendition.Accept(o);
+                published(o);
+            }), Keep.Both)
             .MapMaterializedValue(m => (m.Item1.Item1, m.Item1.Item2, m.Item2))
             .Run(materializer);
         return new RunningPipeline(stats, streamStats, killSwitch, done);
