@@ -20,6 +20,7 @@ public sealed record ArchiveWriteFailed(string Path, string Reason, Exception Er
 /// </summary>
 public sealed class ArchiveWriter(ArchiveLayout layout, ArchiveUsage usage)
 {
+    private string? _lastDir; // the hour folder last created: most writes go to the same one
     /// <summary>Temp files are named <c>.{final name}.tmp</c>; listings skip them.</summary>
     public const string TempSuffix = ".tmp";
 
@@ -46,11 +47,20 @@ public sealed class ArchiveWriter(ArchiveLayout layout, ArchiveUsage usage)
         if (File.Exists(path)) return new ArchiveAlreadyPresent(path);
         try
         {
-            Directory.CreateDirectory(dir);
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+            if (Volatile.Read(ref _lastDir) != dir)
             {
-                file.Write(bytes);
-                if (Durable) file.Flush(flushToDisk: true);
+                Directory.CreateDirectory(dir);
+                Volatile.Write(ref _lastDir, dir);
+            }
+
+            try
+            {
+                WriteFile(temp, bytes);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                Directory.CreateDirectory(dir); // retention removed the folder since we last created it
+                WriteFile(temp, bytes);
             }
 
             File.Move(temp, path, overwrite: false);
@@ -64,6 +74,14 @@ public sealed class ArchiveWriter(ArchiveLayout layout, ArchiveUsage usage)
 
         Usage.Add(channel, bytes.Length);
         return new ArchiveWritten(path, bytes.Length);
+    }
+
+    private void WriteFile(string temp, ReadOnlySpan<byte> bytes)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0, PreallocationSize = bytes.Length };
+        using var file = new FileStream(temp, options);
+        file.Write(bytes);
+        if (Durable) file.Flush(flushToDisk: true);
     }
 
     private static void TryDelete(string path)
