@@ -43,7 +43,11 @@ public static class EpgReplies
     public interface IEpgReply : IInspurMessage;
 
     /// <summary>An import was taken: <paramref name="Changed"/> false when the channel already had exactly these programmes.</summary>
-    public sealed record ImportApplied(ChannelId ChannelId, DateTimeOffset From, DateTimeOffset To, int Programmes, bool Changed, long Version) : IEpgReply;
+    public sealed record ImportApplied(ChannelId ChannelId, DateTimeOffset From, DateTimeOffset To, int Programmes, bool Changed, long Version) : IEpgReply
+    {
+        /// <summary>The event persisted (when changed), so the local grid reads its own write at once.</summary>
+        public EpgEvents.ProgrammesImported? Event { get; init; }
+    }
 
     public sealed record Schedule(ChannelId ChannelId, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<Programme> Programmes) : IEpgReply;
 
