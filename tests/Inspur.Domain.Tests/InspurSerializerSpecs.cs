@@ -31,7 +31,12 @@ public sealed class InspurSerializerSpecs : IDisposable
 
     private static readonly Programme Show = new(Id, At.ToUniversalTime(), At.ToUniversalTime().AddMinutes(30), "新闻联播")
     {
-        SubTitle = "第一集", Description = "要闻", Category = "News", EpisodeNum = "S1E1", Rating = "G", Icon = "https://img.example/n.png",
+        SubTitle = "第一集",
+        Description = "要闻",
+        Category = "News",
+        EpisodeNum = "S1E1",
+        Rating = "G",
+        Icon = "https://img.example/n.png",
     };
 
     private static readonly ImportReport Report = ImportReport.Of(false, 1, 1,

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
+using Inspur.Domain;
 using Inspur.Domain.Channels;
 using Inspur.Domain.Epg;
 using static Inspur.Domain.Epg.EpgCommands;
@@ -23,10 +24,16 @@ public interface IEpgService
 
     /// <summary>Every channel with programmes in the UTC day, from the grid read model.</summary>
     Task<IReadOnlyList<EpgGridRow>> GridAsync(DateOnly day, CancellationToken ct = default);
+
+    /// <summary>Registers (or changes) a scheduled XMLTV URL and fetches it once: <see cref="EpgSourceProtocol.Sources"/> with it, or <see cref="EpgSourceProtocol.SourceRejected"/>.</summary>
+    Task<IInspurMessage> RegisterSourceAsync(string url, int everyMinutes, EpgChannelMap map, CancellationToken ct = default);
+
+    Task<IReadOnlyList<EpgSource>> SourcesAsync(CancellationToken ct = default);
 }
 
 /// <summary><see cref="IEpgService"/> over the <c>epg</c> shard region and the grid projection.</summary>
-public sealed class EpgService(IRequiredActor<EpgActor> epg, IRequiredActor<EpgGridProjection> grid, TimeProvider? clock = null) : IEpgService
+public sealed class EpgService(IRequiredActor<EpgActor> epg, IRequiredActor<EpgGridProjection> grid, IRequiredActor<EpgSourcesActor> sources,
+    EpgFetchOptions fetch, TimeProvider? clock = null) : IEpgService
 {
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(20);
 
@@ -57,4 +64,10 @@ public sealed class EpgService(IRequiredActor<EpgActor> epg, IRequiredActor<EpgG
         var (from, to) = EpgState.Day(day);
         return await grid.ActorRef.Ask<List<EpgGridRow>>(new EpgGridProjection.GetGrid(from, to), AskTimeout, ct);
     }
+
+    public Task<IInspurMessage> RegisterSourceAsync(string url, int everyMinutes, EpgChannelMap map, CancellationToken ct = default) =>
+        sources.ActorRef.Ask<IInspurMessage>(new EpgSourceProtocol.RegisterSource(url, everyMinutes, map), fetch.Timeout + AskTimeout, ct);
+
+    public async Task<IReadOnlyList<EpgSource>> SourcesAsync(CancellationToken ct = default) =>
+        (await sources.ActorRef.Ask<EpgSourceProtocol.Sources>(EpgSourceProtocol.ListSources.Instance, AskTimeout, ct)).All;
 }
