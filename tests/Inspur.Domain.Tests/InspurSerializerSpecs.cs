@@ -76,7 +76,8 @@ public sealed class InspurSerializerSpecs : IDisposable
         new EpgQueries.GetNowNext(Id, At),
         new EpgQueries.GetProgramme(Id, Show.Id),
         new EpgEvents.ProgrammesImported(Id, Show.Start, Show.Stop, [Show, Show with { Start = Show.Stop, Stop = Show.Stop.AddHours(1), Title = "天气" }], "http://epg/x.xml", At),
-        new EpgReplies.ImportApplied(Id, Show.Start, Show.Stop, 1, true, 3),
+        new EpgReplies.ImportApplied(Id, Show.Start, Show.Stop, 1, true, 3) { Event = new EpgEvents.ProgrammesImported(Id, Show.Start, Show.Stop, [Show], "upload", At) },
+        new EpgReplies.ImportApplied(Id, default, default, 1, false, 3),
         new EpgReplies.Schedule(Id, At, At.AddDays(1), [Show]),
         new EpgReplies.NowNext(Id, At, Show, null),
         new EpgReplies.ProgrammeFound(Show),
@@ -113,7 +114,7 @@ public sealed class InspurSerializerSpecs : IDisposable
         // Records holding lists compare those by reference, so the round trip is checked on the bytes it gives again.
         Assert.Equal(message.GetType(), back.GetType());
         Assert.Equal(bytes, serializer.ToBinary(back));
-        if (message is not (ChannelState { Alarms: not null } or EpgCommands.ImportProgrammes or EpgEvents.ProgrammesImported or EpgReplies.Schedule or EpgState
+        if (message is not (ChannelState { Alarms: not null } or EpgCommands.ImportProgrammes or EpgReplies.ImportApplied { Event: not null } or EpgEvents.ProgrammesImported or EpgReplies.Schedule or EpgState
                 or EpgSourceProtocol.SourceFetched { Report: not null } or EpgSourceProtocol.Sources or EpgSourcesState)) Assert.Equal(message, back);
     }
 
