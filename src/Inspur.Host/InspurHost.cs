@@ -48,11 +48,12 @@ public static class InspurHost
                 loggers.ClearLoggers();
                 loggers.AddLogger<AkkaSerilogLogger>();
             });
-            akka.WithInspurNode(akkaConfig).WithChannelActors(roles);
+            akka.WithInspurNode(akkaConfig).WithChannelActors(roles).WithEpgActors(roles);
         });
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<IChannelService, ChannelService>();
+        builder.Services.AddInspurEpg();
         builder.Services.AddSingleton(OpsEndpointSettings.Read(builder.Configuration));
         builder.Services.AddSingleton<OpsCommands>();
         builder.Services.AddHostedService<OpsEndpoint>();
@@ -84,6 +85,7 @@ public static class InspurHost
         app.UseAntiforgery();
 
         app.MapChannelApi();
+        app.MapEpgApi();
         app.MapInspurAdmin();
         app.MapLiveDelivery();
         app.MapTimeShiftDelivery();

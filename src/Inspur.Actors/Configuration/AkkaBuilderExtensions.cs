@@ -6,6 +6,8 @@ using Akka.Configuration;
 using Akka.DependencyInjection;
 using Akka.Hosting;
 using Inspur.Actors.Channels;
+using Inspur.Actors.Epg;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Inspur.Actors.Configuration;
 
@@ -47,5 +49,36 @@ public static class AkkaBuilderExtensions
             var channels = registry.Get<ChannelActor>();
             registry.Register<ChannelKeeper>(system.ActorOf(Props.Create(() => new ChannelKeeper(channels, directory)), "channel-keeper"));
         });
+    }
+
+    /// <summary>The <c>epg</c> entity per channel and the <c>epg-sources</c> singleton (on <c>backoffice</c>, proxied elsewhere) and the EPG grid.</summary>
+    public static AkkaConfigurationBuilder WithEpgActors(this AkkaConfigurationBuilder builder, IReadOnlyList<string> roles)
+    {
+        var singleton = new ClusterSingletonOptions { Role = InspurRoles.Backoffice };
+        if (roles.Contains(InspurRoles.Backoffice))
+        {
+            builder.WithShardRegion<EpgActor>(EpgActor.EntityTypeName,
+                (_, _, resolver) => entityId => resolver.Props<EpgActor>(entityId),
+                new EpgMessageExtractor(),
+                new ShardOptions { Role = InspurRoles.Backoffice, StateStoreMode = StateStoreMode.DData, RememberEntities = false });
+            builder.WithSingleton<EpgSourcesActor>(EpgSourcesActor.SingletonName, (_, _, resolver) => resolver.Props<EpgSourcesActor>(), singleton);
+        }
+        else
+        {
+            builder.WithShardRegionProxy<EpgActor>(EpgActor.EntityTypeName, InspurRoles.Backoffice, new EpgMessageExtractor());
+            builder.WithSingletonProxy<EpgSourcesActor>(EpgSourcesActor.SingletonName, singleton);
+        }
+
+        return builder.WithActors((system, registry) =>
+            registry.Register<EpgGridProjection>(system.ActorOf(Props.Create(() => new EpgGridProjection()), "epg-grid")));
+    }
+
+    /// <summary>The EPG facades web code and the sources entity use.</summary>
+    public static IServiceCollection AddInspurEpg(this IServiceCollection services)
+    {
+        services.AddSingleton<IEpgService, EpgService>();
+        services.AddSingleton<EpgImporter>();
+        services.AddSingleton(new EpgFetchOptions());
+        return services;
     }
 }

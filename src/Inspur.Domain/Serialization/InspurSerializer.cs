@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
 using Inspur.Domain.Channels;
+using Inspur.Domain.Epg;
 
 namespace Inspur.Domain.Serialization;
 
@@ -36,6 +37,24 @@ public sealed class InspurSerializer : SerializerWithStringManifest
         ["channel-alarm-cleared.v1"] = typeof(ChannelEvents.AlarmCleared),
         ["channel-report-phase.v1"] = typeof(ChannelCommands.ReportPhase),
         ["channel-phase-changed.v1"] = typeof(ChannelEvents.PhaseChanged),
+        ["epg-import.v1"] = typeof(EpgCommands.ImportProgrammes),
+        ["epg-get-schedule.v1"] = typeof(EpgQueries.GetSchedule),
+        ["epg-get-now-next.v1"] = typeof(EpgQueries.GetNowNext),
+        ["epg-get-programme.v1"] = typeof(EpgQueries.GetProgramme),
+        ["epg-programmes-imported.v1"] = typeof(EpgEvents.ProgrammesImported),
+        ["epg-import-applied.v1"] = typeof(EpgReplies.ImportApplied),
+        ["epg-schedule.v1"] = typeof(EpgReplies.Schedule),
+        ["epg-now-next.v1"] = typeof(EpgReplies.NowNext),
+        ["epg-programme-found.v1"] = typeof(EpgReplies.ProgrammeFound),
+        ["epg-rejected.v1"] = typeof(EpgReplies.EpgRejected),
+        ["epg-state.v1"] = typeof(EpgState),
+        ["epg-source-register.v1"] = typeof(EpgSourceProtocol.RegisterSource),
+        ["epg-source-list.v1"] = typeof(EpgSourceProtocol.ListSources),
+        ["epg-source-registered.v1"] = typeof(EpgSourceProtocol.SourceRegistered),
+        ["epg-source-fetched.v1"] = typeof(EpgSourceProtocol.SourceFetched),
+        ["epg-sources.v1"] = typeof(EpgSourceProtocol.Sources),
+        ["epg-source-rejected.v1"] = typeof(EpgSourceProtocol.SourceRejected),
+        ["epg-sources-state.v1"] = typeof(EpgSourcesState),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);
