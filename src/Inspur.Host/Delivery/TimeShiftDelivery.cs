@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Inspur.Actors.Epg;
+using Inspur.Domain.Channels;
+using Inspur.Domain.Epg;
 using Inspur.Host.Archive;
+using static Inspur.Domain.Epg.EpgReplies;
 using Inspur.Media.Archive;
 
 namespace Inspur.Host.Delivery;
@@ -9,7 +13,8 @@ namespace Inspur.Host.Delivery;
 /// Time shift and catch-up from the archive, addressed by time as players already know it (Flussonic's scheme):
 /// <c>/archive/{channel}/{rendition}/index-{from}-{duration}.m3u8</c> (Unix seconds; <c>now</c> for an EVENT that
 /// grows), <c>index.m3u8?start=&amp;end=</c> or <c>?start=&amp;duration=</c> (Unix seconds or ISO 8601),
-/// <c>timeshift.m3u8?offset=</c> (seconds behind live, ≤ 30 min, for pause and drag-back), and the archived segments at
+/// <c>timeshift.m3u8?offset=</c> (seconds behind live, ≤ 30 min, for pause and drag-back), <c>catchup/{programme}.m3u8</c>
+/// and <c>startover.m3u8</c> from the EPG, and the archived segments at
 /// their own time-derived paths. No actor is asked: any node that sees the storage can serve it.
 /// </summary>
 public static partial class TimeShiftDelivery
@@ -53,6 +58,25 @@ public static partial class TimeShiftDelivery
             if (!TrySeconds(http.Request.Query["offset"], "offset", out var offset, out var problem, allowZero: true)) return problem!;
             return Answer(http, () => archive.Playlists.LiveWithOffset(channel, rendition, offset, SegmentUri, GapUri), "no-cache");
         });
+        // Catch-up of an EPG programme (VOD once it has ended) and start-over of the one on now (EVENT, grows as it airs).
+        app.MapMethods("/archive/{channel}/{rendition}/catchup/{file}", methods, async (string channel, string rendition, string file, HttpContext http, NodeArchive archive,
+            IEpgService epg, CancellationToken ct) =>
+        {
+            if (BadNames(channel, rendition) is { } bad) return bad;
+            if (!file.EndsWith(".m3u8", StringComparison.Ordinal) || !Inspur.Domain.Epg.Programme.TryParseId(file[..^5], out var owner, out _) || owner.Value != channel)
+                return Bad($"'{Cut(file)}' is not {{programme id}}.m3u8 of a programme of {channel}");
+            return await Guard(async () => await epg.ProgrammeAsync(file[..^5], ct) is ProgrammeFound found
+                ? ProgrammeRange(http, archive, rendition, found.Programme, up: true)
+                : NotFound($"no programme {file[..^5]} in the EPG"));
+        });
+        app.MapMethods("/archive/{channel}/{rendition}/startover.m3u8", methods, async (string channel, string rendition, HttpContext http, NodeArchive archive,
+            IEpgService epg, CancellationToken ct) =>
+        {
+            if (BadNames(channel, rendition) is { } bad) return bad;
+            return await Guard(async () => (await epg.NowNextAsync(new ChannelId(channel), DateTimeOffset.UtcNow, ct)).Now is { } now
+                ? ProgrammeRange(http, archive, rendition, now)
+                : NotFound($"the EPG has no programme on {channel} now"));
+        });
         app.MapMethods("/archive/{channel}/{rendition}/{day}/{hour}/{file}", methods, (string channel, string rendition, string day, string hour, string file, HttpContext http, NodeArchive archive) =>
         {
             if (BadNames(channel, rendition) is { } bad) return bad;
@@ -93,10 +117,30 @@ public static partial class TimeShiftDelivery
 
     private static object Span(TimeRange r) => new { from = r.From, to = r.To };
 
-    private static IResult Range(HttpContext http, NodeArchive archive, string channel, string rendition, DateTimeOffset from, DateTimeOffset to)
+    private static IResult ProgrammeRange(HttpContext http, NodeArchive archive, string rendition, Programme programme, bool up = false)
+    {
+        http.Response.Headers["X-Inspur-Programme"] = Uri.EscapeDataString(programme.Title);
+        return Range(http, archive, programme.ChannelId.Value, rendition, programme.Start, programme.Stop, up);
+    }
+
+    private static async Task<IResult> Guard(Func<Task<IResult>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception ex) when (ex is Akka.Actor.AskTimeoutException or TimeoutException)
+        {
+            return Results.Problem("the EPG did not answer in time; retry later", statusCode: StatusCodes.Status503ServiceUnavailable, title: "EPG unavailable");
+        }
+    }
+
+    /// <param name="up">The playlist sits one folder below the rendition (catch-up), so its segment URIs climb one level.</param>
+    private static IResult Range(HttpContext http, NodeArchive archive, string channel, string rendition, DateTimeOffset from, DateTimeOffset to, bool up = false)
     {
         if (from > DateTimeOffset.UtcNow) return NotFound($"{from.UtcDateTime:O} is in the future", archive.Reader.Extent(channel, rendition));
-        return Answer(http, () => archive.Playlists.Range(channel, rendition, from, to, SegmentUri, GapUri), to <= DateTimeOffset.UtcNow ? "public, max-age=60" : "no-cache");
+        Func<ArchivedSegment, string> uri = up ? s => "../" + SegmentUri(s) : SegmentUri;
+        return Answer(http, () => archive.Playlists.Range(channel, rendition, from, to, uri, GapUri), to <= DateTimeOffset.UtcNow ? "public, max-age=60" : "no-cache");
     }
 
     private static IResult Answer(HttpContext http, Func<TimeShiftResult> build, string cacheControl)
