@@ -58,6 +58,24 @@ public sealed class PbmChannelSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Archive_usage_shows_what_a_running_channel_archived()
+    {
+        using var sender = new TsSender(_port);
+        var start = await Pbm("channel", "start", "news");
+        Assert.True(start.ExitCode == 0, start.ToString());
+
+        var usage = await _node.EventuallyAsync(async () =>
+        {
+            var result = await Pbm("archive", "usage");
+            return result.ExitCode == 0 && result.Stdout.Split('\n').Any(l => l.StartsWith("news ", StringComparison.Ordinal) && l.Contains(" main ") && l.Contains(" .. ")) ? result : null;
+        }, TimeSpan.FromSeconds(60), "news archived in pbm archive usage");
+        Assert.Contains("no quota", usage.Stdout);
+        Assert.Contains("72 h", usage.Stdout);
+        Assert.Contains("quiet", usage.Stdout);
+        await Pbm("channel", "stop", "news");
+    }
+
+    [Fact]
     public async Task Refusals_and_bad_input_have_exit_codes()
     {
         var noSource = await Pbm("channel", "start", "quiet");

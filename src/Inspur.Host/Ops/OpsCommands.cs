@@ -5,6 +5,7 @@ using Akka.Cluster.Sharding;
 using Inspur.Actors.Channels;
 using Inspur.Domain.Channels;
 using Inspur.Domain.Ops;
+using Inspur.Host.Archive;
 using Inspur.Media.Live;
 using Response = Inspur.Domain.Ops.OpsWire.Response;
 using ExitCodes = Inspur.Domain.Ops.OpsWire.ExitCodes;
@@ -12,7 +13,7 @@ using ExitCodes = Inspur.Domain.Ops.OpsWire.ExitCodes;
 namespace Inspur.Host.Ops;
 
 /// <summary>The command palettes of the ops endpoint, modelled on Petabridge.Cmd's <c>cluster</c> and <c>cluster-sharding</c>.</summary>
-public sealed class OpsCommands(ActorSystem system, IChannelService channels, LiveRegistry live)
+public sealed class OpsCommands(ActorSystem system, IChannelService channels, LiveRegistry live, NodeArchive archive)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
@@ -41,6 +42,7 @@ public sealed class OpsCommands(ActorSystem system, IChannelService channels, Li
         new("channel", "start", ["id"], "start a channel's pipeline", (a, ct) => ChannelChange(a[0], id => channels.StartAsync(id, ct))),
         new("channel", "stop", ["id", "reason..."], "stop a channel's pipeline", (a, ct) =>
             ChannelChange(a[0], id => channels.StopAsync(id, a.Count > 1 ? string.Join(' ', a.Skip(1)) : "stopped by operator (pbm)", ct))),
+        new("archive", "usage", [], "this node's archive: bytes, retention and archived span per channel; the quota", ArchiveUsage),
     ];
 
     private Cluster Cluster => Cluster.Get(system);
@@ -173,6 +175,41 @@ public sealed class OpsCommands(ActorSystem system, IChannelService channels, Li
 
         return new Response(ExitCodes.Ok, text.ToString().TrimEnd());
     }
+
+    private async Task<Response> ArchiveUsage(IReadOnlyList<string> _, CancellationToken ct)
+    {
+        if (!archive.Settings.Enabled) return new Response(ExitCodes.Failed, "the archive is off on this node (Inspur:Archive:Enabled=false)");
+        var configured = (await channels.ListAsync(ct)).ToDictionary(c => c.ChannelId.Value, c => c.Config.ArchiveHours, StringComparer.Ordinal);
+        var usage = archive.Usage.ByChannel;
+        var reader = archive.Reader;
+        var text = new StringBuilder($"archive {archive.Layout.Root}: {Human(archive.Usage.Total)}" +
+                                     (archive.Settings.QuotaBytes is { } quota ? $" of {Human(quota)} quota ({100.0 * archive.Usage.Total / quota:0.#} %)" : ", no quota") +
+                                     (archive.LastRetention is { AboveAlarm: true } ? " — OVER 90 % OF THE QUOTA: the oldest hours are being purged" : "") + "\n");
+        text.AppendLine($"{"CHANNEL",-24} {"BYTES",10} {"RETENTION",10} {"RENDITION",-10} ARCHIVED");
+        foreach (var channel in usage.Keys.Union(configured.Keys).Order())
+        {
+            var dir = archive.Layout.ChannelDir(channel);
+            var renditions = Directory.Exists(dir) ? new DirectoryInfo(dir).EnumerateDirectories().Select(d => d.Name).Where(Media.Archive.ArchiveLayout.IsRendition).Order().ToList() : [];
+            var retention = configured.TryGetValue(channel, out var hours) ? $"{hours} h" : "-";
+            if (renditions.Count == 0) text.AppendLine($"{channel,-24} {Human(usage.GetValueOrDefault(channel)),10} {retention,10} {"-",-10} nothing");
+            foreach (var r in renditions)
+            {
+                var extent = reader.Extent(channel, r);
+                text.AppendLine($"{channel,-24} {Human(usage.GetValueOrDefault(channel)),10} {retention,10} {r,-10} " +
+                                (extent is { } e ? $"{e.From:u} .. {e.To:u} ({e.Duration.TotalHours:0.#} h)" : "nothing"));
+            }
+        }
+
+        return new Response(ExitCodes.Ok, text.ToString().TrimEnd());
+    }
+
+    private static string Human(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.##} GiB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.#} MiB",
+        >= 1L << 10 => $"{bytes / 1024.0:0.#} KiB",
+        _ => $"{bytes} B",
+    };
 
     private async Task<Response> ChannelStatus(IReadOnlyList<string> args, CancellationToken ct)
     {
