@@ -182,4 +182,25 @@ public sealed class ChannelMonitorSpecs
         Assert.Contains((AlarmKinds.Tr101290, (string?)null), cleared);
         Assert.DoesNotContain(cleared, c => c.Kind == AlarmKinds.BitrateCollapse);
     }
+
+    [Fact]
+    public void A_node_archive_near_its_quota_alarms_until_it_is_not()
+    {
+        Run(0, 5, s => Healthy(s));
+        var near = _monitor.Observe(Healthy(6) with { ArchiveNearQuota = "the node's archive holds 950 MiB of its 1000 MiB quota" });
+        Assert.Equal([(AlarmKinds.ArchiveQuota, "the node's archive holds 950 MiB of its 1000 MiB quota")], near.AlarmChanges);
+        Assert.Equal(ChannelPhase.Degraded, near.Phase);
+        Assert.Equal([(AlarmKinds.ArchiveQuota, (string?)null)], _monitor.Observe(Healthy(7)).AlarmChanges);
+    }
+
+    [Fact]
+    public void A_failed_archive_write_alarms_and_a_quiet_spell_clears_it()
+    {
+        Run(0, 5, s => Healthy(s));
+        var failed = _monitor.Observe(Healthy(6) with { ArchiveFailures = 1, ArchiveError = "No space left on device" });
+        Assert.Equal(AlarmKinds.Archive, Assert.Single(failed.AlarmChanges).Kind);
+        Assert.Contains("No space left", _monitor.Active[AlarmKinds.Archive]);
+        Assert.Empty(Changes(7, 35, s => Healthy(s) with { ArchiveFailures = 1 }));
+        Assert.Equal([(AlarmKinds.Archive, (string?)null)], _monitor.Observe(Healthy(36) with { ArchiveFailures = 1 }).AlarmChanges);
+    }
 }

@@ -46,6 +46,9 @@ public sealed record PipelineHealth
 
     public string? ArchiveError { get; init; }
 
+    /// <summary>The node's archive is near its quota (the oldest hours are about to go); null when it is not.</summary>
+    public string? ArchiveNearQuota { get; init; }
+
     public long Tr101290Errors => SyncLosses + ContinuityErrors + PatMissing + PmtMissing;
 }
 
@@ -207,6 +210,7 @@ public sealed class ChannelMonitor(string source, string? backup, MonitorOptions
             Set(AlarmKinds.Archive, null);
         }
 
+        Set(AlarmKinds.ArchiveQuota, h.ArchiveNearQuota);
         Set(AlarmKinds.MustTranscode, h.MustTranscode is null ? null : $"{h.MustTranscode}; give the channel a transcode ladder");
 
         var (phase, reason) = Phase(h);

@@ -153,6 +153,9 @@ public static class AlarmKinds
     /// <summary>The archive cannot store the channel's segments (disk full, I/O error); live delivery goes on from memory.</summary>
     public const string Archive = "archive";
 
+    /// <summary>The node's archive is over 90 % of its quota: retention by age no longer decides what is kept.</summary>
+    public const string ArchiveQuota = "archive-quota";
+
     /// <summary>The pipeline cannot start or keeps failing (e.g. the UDP port is taken).</summary>
     public const string Pipeline = "pipeline";
 }

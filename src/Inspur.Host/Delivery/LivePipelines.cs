@@ -77,7 +77,7 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, Nod
             .MapMaterializedValue(m => (m.Item1.Item1, m.Item1.Item2, m.Item2))
             .Run(_materializer);
         registry.Publish(channel.Value, rendition);
-        return new Pipeline(channel.Value, registry, [rendition], ingest, onAir, feed, stream, [kill], done, transcoder: null, mustTranscode: true);
+        return new Pipeline(archive, channel.Value, registry, [rendition], ingest, onAir, feed, stream, [kill], done, transcoder: null, mustTranscode: true);
     }
 
     private ILivePipeline StartTranscoded(ChannelId channel, Source<ByteString, FailoverState> input, OnAirBytes onAir, ArchiveFeed? feed,
@@ -127,7 +127,7 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, Nod
             completions.Add(fed);
             supervisor.Start();
             foreach (var r in renditions) registry.Publish(channel.Value, r);
-            return new Pipeline(channel.Value, registry, renditions, ingest, onAir, feed, firstStats!, switches, Task.WhenAny(completions).Unwrap(), transcoder, mustTranscode: false);
+            return new Pipeline(archive, channel.Value, registry, renditions, ingest, onAir, feed, firstStats!, switches, Task.WhenAny(completions).Unwrap(), transcoder, mustTranscode: false);
         }
         catch
         {
@@ -205,7 +205,7 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, Nod
         }
     }
 
-    private sealed class Pipeline(string channel, LiveRegistry registry, IReadOnlyList<LiveRendition> renditions, FailoverState ingest, OnAirBytes onAir, ArchiveFeed? feed,
+    private sealed class Pipeline(NodeArchive archive, string channel, LiveRegistry registry, IReadOnlyList<LiveRendition> renditions, FailoverState ingest, OnAirBytes onAir, ArchiveFeed? feed,
         TsStreamStats stream, IReadOnlyList<UniqueKillSwitch> switches, Task completion, Transcoder? transcoder, bool mustTranscode) : ILivePipeline
     {
         public Task Completion => completion;
@@ -239,6 +239,9 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, Nod
             MustTranscode = mustTranscode ? renditions[0].Description?.TranscodeReason : null,
             ArchiveFailures = feed?.Failures ?? 0,
             ArchiveError = feed?.LastError,
+            ArchiveNearQuota = feed is not null && archive.LastRetention is { AboveAlarm: true, QuotaBytes: { } quota } r
+                ? $"the node's archive holds {r.UsageBytes / (1024 * 1024)} MiB of its {quota / (1024 * 1024)} MiB quota: the oldest hours of every channel are purged first"
+                : null,
         };
 
         private static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
