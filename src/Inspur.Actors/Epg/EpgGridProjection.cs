@@ -1,9 +1,6 @@
 using Akka.Actor;
-using Akka.Event;
 using Akka.Persistence.Query;
-using Akka.Persistence.Sql.Query;
-using Akka.Streams;
-using Akka.Streams.Dsl;
+using Inspur.Actors.Projections;
 using Inspur.Domain.Channels;
 using Inspur.Domain.Epg;
 using static Inspur.Domain.Epg.EpgEvents;
@@ -14,7 +11,7 @@ namespace Inspur.Actors.Epg;
 /// Read model of every channel's EPG (the day grid), projected from events tagged <c>epg</c> through the SQL query journal
 /// with the entity's own <see cref="EpgState.Apply"/>; answers only once caught up, then follows new events live.
 /// </summary>
-public sealed class EpgGridProjection : ReceiveActor, IWithStash
+public sealed class EpgGridProjection() : TaggedProjection(Tag, "EPG grid")
 {
     /// <summary>Ask for the programmes of all channels overlapping [From, To).</summary>
     public sealed record GetGrid(DateTimeOffset From, DateTimeOffset To);
@@ -22,70 +19,21 @@ public sealed class EpgGridProjection : ReceiveActor, IWithStash
     /// <summary>A write the local node just made (the event and the entity version it produced), so a client reads its own writes.</summary>
     public sealed record Observed(ProgrammesImported Event, long Version);
 
-    private sealed record Projected(EventEnvelope Envelope);
-    private sealed record CaughtUp
-    {
-        public static readonly CaughtUp Instance = new();
-    }
-    private sealed record StreamFailed(Exception Cause);
-
     private readonly Dictionary<ChannelId, EpgState> _channels = new();
-    private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly IMaterializer _materializer = Context.Materializer();
-    private Offset _offset = Offset.NoOffset();
 
-    public EpgGridProjection()
-    {
-        Receive<Projected>(p => Project(p.Envelope));
-        Receive<Observed>(o => Apply(o.Event, o.Version));
-        Receive<CaughtUp>(_ =>
-        {
-            _log.Info("EPG grid caught up with {0} channels", _channels.Count);
-            Become(Live);
-            Stash.UnstashAll();
-            FollowLive();
-        });
-        Receive<StreamFailed>(f => throw new InvalidOperationException("EPG grid replay failed", f.Cause));
-        Receive<GetGrid>(_ => Stash.Stash());
-    }
+    protected override string Summary => $"{_channels.Count} channels";
 
-    public IStash Stash { get; set; } = null!;
+    protected override void Always() => Receive<Observed>(o => Apply(o.Event, o.Version));
 
-    protected override void PreStart()
-    {
-        var self = Self;
-        ReadJournal()
-            .CurrentEventsByTag(Tag, Offset.NoOffset())
-            .RunForeach(e => self.Tell(new Projected(e)), _materializer)
-            .ContinueWith(t => self.Tell(t.IsCompletedSuccessfully ? CaughtUp.Instance : new StreamFailed(t.Exception!)), TaskScheduler.Default);
-    }
-
-    private void Live()
-    {
-        Receive<Projected>(p => Project(p.Envelope));
-        Receive<Observed>(o => Apply(o.Event, o.Version));
+    protected override void Queries() =>
         Receive<GetGrid>(q => Sender.Tell(_channels.Values
             .Select(s => new EpgGridRow(s.ChannelId, s.Between(q.From, q.To)))
             .Where(r => r.Programmes.Count > 0)
             .OrderBy(r => r.ChannelId.Value, StringComparer.Ordinal)
             .ToList()));
-        Receive<StreamFailed>(f => throw new InvalidOperationException("EPG grid live stream failed", f.Cause));
-    }
 
-    private void FollowLive()
+    protected override void Project(EventEnvelope envelope)
     {
-        var self = Self;
-        var journal = ReadJournal();
-        RestartSource
-            .OnFailuresWithBackoff(() => journal.EventsByTag(Tag, _offset), RestartSettings.Create(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2))
-            .RunForeach(e => self.Tell(new Projected(e)), _materializer);
-    }
-
-    private SqlReadJournal ReadJournal() => PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-
-    private void Project(EventEnvelope envelope)
-    {
-        _offset = envelope.Offset;
         if (envelope.Event is ProgrammesImported evt) Apply(evt, envelope.SequenceNr);
     }
 
