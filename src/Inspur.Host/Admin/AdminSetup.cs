@@ -10,6 +10,7 @@ public static class AdminSetup
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddSingleton<ChannelBoardReader>();
+        builder.Services.AddSingleton<ArchiveBoardReader>();
         return builder;
     }
 
