@@ -11,6 +11,7 @@ public static class AdminSetup
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddSingleton<ChannelBoardReader>();
         builder.Services.AddSingleton<ArchiveBoardReader>();
+        builder.Services.AddSingleton<EpgBoardReader>();
         return builder;
     }
 
