@@ -16,32 +16,17 @@ public sealed partial class ArchiveAdminSpecs(DemoBrowserFixture fixture) : ICla
 {
     private static readonly PageWaitForSelectorOptions Within60S = new() { Timeout = 60_000 };
 
-    private readonly List<string> _errors = [];
-    private IBrowserContext _context = null!;
+    private AdminBrowser _browser = null!;
 
     private HostProcess Node => fixture.Node;
 
-    public async Task InitializeAsync() => _context = await fixture.Browser.NewContextAsync();
+    public async Task InitializeAsync() => _browser = await AdminBrowser.StartAsync(fixture);
 
-    public async Task DisposeAsync() => await _context.DisposeAsync();
+    public async Task DisposeAsync() => await _browser.DisposeAsync();
 
-    private async Task<IPage> OpenAsync(string path)
-    {
-        var page = await _context.NewPageAsync();
-        page.PageError += (_, e) => _errors.Add(e);
-        page.Console += (_, m) =>
-        {
-            if (m.Type == "error") _errors.Add(m.Text);
-        };
-        await page.GotoAsync(Node.HttpUrl + path);
-        return page;
-    }
+    private Task<IPage> OpenAsync(string path) => _browser.OpenAsync(path);
 
-    private async Task AssertHealthyAsync(IPage page)
-    {
-        await Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
-        Assert.Empty(_errors);
-    }
+    private Task AssertHealthyAsync(IPage page) => _browser.AssertHealthyAsync(page);
 
     private static async Task ScreenshotAsync(IPage page, string name)
     {
