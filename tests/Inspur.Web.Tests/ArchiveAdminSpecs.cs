@@ -160,6 +160,31 @@ public sealed partial class ArchiveAdminSpecs(DemoBrowserFixture fixture) : ICla
         await AssertHealthyAsync(page);
     }
 
+    [Fact]
+    public async Task Scheduled_sources_show_their_interval_last_fetch_and_what_it_came_to()
+    {
+        var missing = $"{Node.HttpUrl}/no-such-guide-{Guid.NewGuid():N}.xml";
+        var notXml = $"{Node.HttpUrl}/readyz";
+        foreach (var url in new[] { missing, notXml })
+        {
+            using var registered = await Node.Http.PostAsync("/api/v1/epg/sources",
+                new StringContent($$"""{"url":"{{url}}","everyMinutes":60}""", Encoding.UTF8, "application/json"));
+            Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
+        }
+
+        var page = await OpenAsync("/admin/epg");
+
+        var failed = page.Locator("table.sources tbody tr", new() { HasText = missing });
+        await Expect(failed.Locator("td.num")).ToHaveTextAsync("60 min", new() { Timeout = 30_000 });
+        await Expect(failed).ToContainTextAsync(" UTC");
+        await Expect(failed.Locator("td.last-error")).ToContainTextAsync("404");
+        var malformed = page.Locator("table.sources tbody tr", new() { HasText = notXml });
+        await Expect(malformed.Locator(".import-report.malformed .summary")).ToContainTextAsync("malformed: nothing imported");
+        await Expect(malformed.Locator(".issue[data-kind='malformed'] .line")).ToHaveTextAsync(new Regex(@"^line 1(:\d+)?$"));
+        await AssertHealthyAsync(page);
+        await ScreenshotAsync(page, "epg-sources.png");
+    }
+
     /// <summary>Chooses the file once the circuit is up (the form is disabled until then) and presses Import.</summary>
     private static async Task UploadAsync(IPage page, string name, string xml)
     {
