@@ -16,34 +16,17 @@ public sealed partial class AdminPageSpecs(DemoBrowserFixture fixture) : IClassF
 {
     private static readonly TimeSpan LiveWithin = TimeSpan.FromSeconds(60);
 
-    private readonly List<string> _errors = [];
-    private IBrowserContext _context = null!;
+    private AdminBrowser _browser = null!;
 
     private HostProcess Node => fixture.Node;
 
-    public async Task InitializeAsync() => _context = await fixture.Browser.NewContextAsync();
+    public async Task InitializeAsync() => _browser = await AdminBrowser.StartAsync(fixture);
 
-    /// <summary>Closing the pages ends their circuits, so no refresh loop outlives its spec.</summary>
-    public async Task DisposeAsync() => await _context.DisposeAsync();
+    public async Task DisposeAsync() => await _browser.DisposeAsync();
 
-    /// <summary>Opens a page that records script errors and console errors (Blazor logs a broken circuit there).</summary>
-    private async Task<IPage> OpenAsync(string path)
-    {
-        var page = await _context.NewPageAsync();
-        page.PageError += (_, e) => _errors.Add(e);
-        page.Console += (_, m) =>
-        {
-            if (m.Type == "error") _errors.Add(m.Text);
-        };
-        await page.GotoAsync(Node.HttpUrl + path);
-        return page;
-    }
+    private Task<IPage> OpenAsync(string path) => _browser.OpenAsync(path);
 
-    private async Task AssertHealthyAsync(IPage page)
-    {
-        await Expect(page.Locator("#blazor-error-ui")).ToBeHiddenAsync();
-        Assert.Empty(_errors);
-    }
+    private Task AssertHealthyAsync(IPage page) => _browser.AssertHealthyAsync(page);
 
     /// <summary>Fills the form once the circuit is up (its fields are disabled until then) and submits it.</summary>
     private static async Task SubmitNewChannelAsync(ILocator form, string id, string name, int number, string source)

@@ -10,6 +10,8 @@ public static class AdminSetup
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddSingleton<ChannelBoardReader>();
+        builder.Services.AddSingleton<ArchiveBoardReader>();
+        builder.Services.AddSingleton<EpgBoardReader>();
         return builder;
     }
 
