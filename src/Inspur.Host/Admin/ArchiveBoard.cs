@@ -50,7 +50,7 @@ public sealed class ArchiveBoardReader(IChannelService channels, NodeArchive arc
             {
                 var config = known.TryGetValue(id, out var view) ? view.Config : null;
                 return new ArchiveRow(id, config?.Name ?? id, config?.Number ?? 0, config?.ArchiveHours ?? ChannelConfig.DefaultArchiveHours,
-                    usage.GetValueOrDefault(id), Renditions(id).Select(r => new ArchiveRenditionRow(r, reader.Extent(id, r), reader.Availability(id, r, day))).ToList());
+                    usage.GetValueOrDefault(id), reader.Renditions(id).Select(r => new ArchiveRenditionRow(r, reader.Extent(id, r), reader.Availability(id, r, day))).ToList());
             })
             .OrderBy(r => r.Number).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
         return new ArchiveBoard(rows, archive.Usage.Total, archive.Settings.QuotaBytes, archive.LastRetention, day, DateTimeOffset.UtcNow, problem);
@@ -73,12 +73,6 @@ public sealed class ArchiveBoardReader(IChannelService channels, NodeArchive arc
         }
     }
 
-    private IEnumerable<string> Renditions(string channel)
-    {
-        if (!ArchiveLayout.IsChannel(channel)) return [];
-        var dir = new DirectoryInfo(archive.Layout.ChannelDir(channel));
-        return dir.Exists ? dir.EnumerateDirectories().Select(d => d.Name).Where(ArchiveLayout.IsRendition).Order(StringComparer.Ordinal).ToList() : [];
-    }
 }
 
 /// <summary>The time-shift playlist URLs the admin links to, in the scheme <see cref="Delivery.TimeShiftDelivery"/> serves.</summary>

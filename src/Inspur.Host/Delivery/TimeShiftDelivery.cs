@@ -95,10 +95,7 @@ public static partial class TimeShiftDelivery
             if (day is not null && !DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
                 return Bad($"day '{Cut(day)}' must be yyyy-MM-dd");
             var reader = archive.Reader;
-            var renditionsDir = archive.Layout.ChannelDir(channel);
-            var renditions = Directory.Exists(renditionsDir)
-                ? new DirectoryInfo(renditionsDir).EnumerateDirectories().Select(d => d.Name).Where(ArchiveLayout.IsRendition).Order().ToList()
-                : [];
+            var renditions = reader.Renditions(channel);
             return Results.Ok(new
             {
                 channel,

@@ -188,8 +188,7 @@ public sealed class OpsCommands(ActorSystem system, IChannelService channels, Li
         text.AppendLine($"{"CHANNEL",-24} {"BYTES",10} {"RETENTION",10} {"RENDITION",-10} ARCHIVED");
         foreach (var channel in usage.Keys.Union(configured.Keys).Order())
         {
-            var dir = archive.Layout.ChannelDir(channel);
-            var renditions = Directory.Exists(dir) ? new DirectoryInfo(dir).EnumerateDirectories().Select(d => d.Name).Where(Media.Archive.ArchiveLayout.IsRendition).Order().ToList() : [];
+            var renditions = reader.Renditions(channel);
             var retention = configured.TryGetValue(channel, out var hours) ? $"{hours} h" : "-";
             if (renditions.Count == 0) text.AppendLine($"{channel,-24} {Human(usage.GetValueOrDefault(channel)),10} {retention,10} {"-",-10} nothing");
             foreach (var r in renditions)

@@ -68,6 +68,14 @@ public sealed class ArchiveReader(ArchiveLayout layout)
     /// Earliest start and latest end of a channel/rendition: finds the first and last non-empty hour from folder names,
     /// then lists just those two hours. Null when nothing is archived.
     /// </summary>
+    /// <summary>The renditions a channel has in the archive, by name (one directory listing); none for an unknown or invalid channel.</summary>
+    public IReadOnlyList<string> Renditions(string channel)
+    {
+        if (!ArchiveLayout.IsChannel(channel)) return [];
+        var dir = new DirectoryInfo(Layout.ChannelDir(channel));
+        return dir.Exists ? dir.EnumerateDirectories().Select(d => d.Name).Where(ArchiveLayout.IsRendition).Order(StringComparer.Ordinal).ToList() : [];
+    }
+
     public TimeRange? Extent(string channel, string rendition)
     {
         var root = Layout.RenditionDir(channel, rendition);
