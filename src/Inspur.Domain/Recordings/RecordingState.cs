@@ -62,6 +62,10 @@ public sealed partial record RecordingState(RecordingId RecordingId, RecordingRe
         };
     }
 
+    /// <summary>The state a read model keeps from a view a node observed.</summary>
+    public static RecordingState From(RecordingView v) =>
+        new(v.RecordingId, v.Request, v.Phase, v.Version, v.CreatedAt, v.UpdatedAt) { Files = v.Files, Reason = v.Reason };
+
     public RecordingState Apply(IRecordingEvent evt) => evt switch
     {
         RecordingScheduled s => this with { Request = s.Request, Phase = RecordingPhase.Scheduled, Version = Version + 1, CreatedAt = s.At, UpdatedAt = s.At },
@@ -74,7 +78,8 @@ public sealed partial record RecordingState(RecordingId RecordingId, RecordingRe
         _ => this,
     };
 
-    public RecordingView? View() => Request is null || Phase == RecordingPhase.Deleted
+    /// <summary>Null for a recording that does not exist or was deleted, unless <paramref name="evenDeleted"/>.</summary>
+    public RecordingView? View(bool evenDeleted = false) => Request is null || Phase == RecordingPhase.Deleted && !evenDeleted
         ? null
         : new RecordingView(RecordingId, Request, Phase, Version, CreatedAt, UpdatedAt) { Files = Files, Reason = Reason };
 
