@@ -1,6 +1,7 @@
 using Akka.Hosting;
 using Inspur.Actors.Channels;
 using Inspur.Actors.Configuration;
+using Inspur.Actors.Recordings;
 using Inspur.Media.Live;
 using Inspur.Host.Admin;
 using Inspur.Host.Api;
@@ -10,6 +11,7 @@ using Inspur.Host.Demo;
 using Inspur.Host.Health;
 using Inspur.Host.Logging;
 using Inspur.Host.Ops;
+using Inspur.Host.Recordings;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Prometheus;
@@ -48,7 +50,7 @@ public static class InspurHost
                 loggers.ClearLoggers();
                 loggers.AddLogger<AkkaSerilogLogger>();
             });
-            akka.WithInspurNode(akkaConfig).WithChannelActors(roles).WithEpgActors(roles);
+            akka.WithInspurNode(akkaConfig).WithChannelActors(roles).WithEpgActors(roles).WithRecordingActors(roles);
         });
 
         builder.Services.AddSingleton(settings);
@@ -65,6 +67,9 @@ public static class InspurHost
         builder.Services.AddSingleton<NodeArchive>();
         builder.Services.AddHostedService<ArchiveKeeper>();
         builder.Services.AddSingleton<ILivePipelines, LivePipelines>();
+        builder.Services.AddSingleton(RecordingSettings.Read(builder.Configuration, Path.GetFullPath(settings.DataDir)));
+        builder.Services.AddSingleton<IRecordingExporter, RecordingExporter>();
+        builder.Services.AddInspurRecordings();
         builder.Services.AddSingleton(DemoSettings.Read(builder.Configuration));
         builder.Services.AddHostedService<DemoChannels>();
         builder.Services.AddProblemDetails();
@@ -86,6 +91,7 @@ public static class InspurHost
 
         app.MapChannelApi();
         app.MapEpgApi();
+        app.MapRecordingApi();
         app.MapInspurAdmin();
         app.MapLiveDelivery();
         app.MapTimeShiftDelivery();

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Inspur.Domain.Channels;
 using Inspur.Domain.Epg;
+using Inspur.Domain.Recordings;
 using Inspur.Domain.Serialization;
 using static Inspur.Domain.Channels.ChannelCommands;
 using static Inspur.Domain.Channels.ChannelEvents;
@@ -45,6 +46,10 @@ public sealed class InspurSerializerSpecs : IDisposable
     private static readonly EpgChannelMap Map = new(new Dictionary<string, ChannelId> { ["CCTV1.cn"] = Id });
 
     /// <summary>One sample per message type; <see cref="Every_message_type_has_a_sample"/> keeps this complete.</summary>
+    private static readonly RecordingId Rec = new("rec-0123456789abcdef0123");
+    private static readonly RecordingRequest Request = new(Id, "main", At, At.AddMinutes(30)) { Title = "新闻联播", ProgrammeId = "cctv-1-1795487415" };
+    private static readonly RecordingFiles Files = new(900, 123_456_789, TimeSpan.FromMinutes(30), At, [new RecordingGap(At.AddMinutes(1), At.AddMinutes(2))]);
+
     public static readonly IReadOnlyList<IInspurMessage> Samples =
     [
         new CreateChannel(Id, Config),
@@ -92,6 +97,28 @@ public sealed class InspurSerializerSpecs : IDisposable
         new EpgSourceProtocol.Sources([new EpgSource("http://epg.example/cn.xml", 60, Map, At) { LastFetchAt = At, LastReport = Report }]),
         new EpgSourceProtocol.SourceRejected("url", "url must be http(s)"),
         new EpgSourcesState([new EpgSource("http://epg.example/cn.xml", 60, Map, At) { LastError = "timeout" }]),
+        new RecordingCommands.ScheduleRecording(Rec, Request),
+        new RecordingCommands.ScheduleRecording(Rec, new RecordingRequest(Id, "720p", At, At.AddMinutes(1))),
+        new RecordingCommands.CancelRecording(Rec),
+        new RecordingCommands.DeleteRecording(Rec),
+        new RecordingCommands.BeginRecording(Rec),
+        new RecordingCommands.BeginExport(Rec),
+        new RecordingCommands.ReportExport(Rec, Files, null),
+        new RecordingCommands.ReportExport(Rec, null, "nothing archived"),
+        new RecordingCommands.KeepRecording(Rec),
+        new RecordingQueries.GetRecording(Rec),
+        new RecordingEvents.RecordingScheduled(Rec, Request, At),
+        new RecordingEvents.RecordingStarted(Rec, At),
+        new RecordingEvents.ExportStarted(Rec, At),
+        new RecordingEvents.RecordingCompleted(Rec, Files, At),
+        new RecordingEvents.RecordingFailed(Rec, "nothing archived", At),
+        new RecordingEvents.RecordingCancelled(Rec, At),
+        new RecordingEvents.RecordingDeleted(Rec, At),
+        new RecordingReplies.RecordingView(Rec, Request, RecordingPhase.Completed, 4, At, At) { Files = Files },
+        new RecordingReplies.RecordingView(Rec, Request, RecordingPhase.Failed, 4, At, At) { Reason = "nothing archived" },
+        new RecordingReplies.RecordingRejected(Rec, RecordingRejection.AlreadyExists, "taken"),
+        new RecordingState(Rec, Request, RecordingPhase.Completed, 4, At, At) { Files = Files },
+        RecordingState.Empty(Rec),
     ];
 
 
@@ -115,7 +142,8 @@ public sealed class InspurSerializerSpecs : IDisposable
         Assert.Equal(message.GetType(), back.GetType());
         Assert.Equal(bytes, serializer.ToBinary(back));
         if (message is not (ChannelState { Alarms: not null } or EpgCommands.ImportProgrammes or EpgReplies.ImportApplied { Event: not null } or EpgEvents.ProgrammesImported or EpgReplies.Schedule or EpgState
-                or EpgSourceProtocol.SourceFetched { Report: not null } or EpgSourceProtocol.Sources or EpgSourcesState)) Assert.Equal(message, back);
+                or EpgSourceProtocol.SourceFetched { Report: not null } or EpgSourceProtocol.Sources or EpgSourcesState
+                or RecordingCommands.ReportExport { Files: not null } or RecordingEvents.RecordingCompleted or RecordingReplies.RecordingView { Files: not null } or RecordingState { Files: not null })) Assert.Equal(message, back);
     }
 
     [Fact]

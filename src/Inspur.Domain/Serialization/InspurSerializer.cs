@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Serialization;
 using Inspur.Domain.Channels;
 using Inspur.Domain.Epg;
+using Inspur.Domain.Recordings;
 
 namespace Inspur.Domain.Serialization;
 
@@ -55,6 +56,24 @@ public sealed class InspurSerializer : SerializerWithStringManifest
         ["epg-sources.v1"] = typeof(EpgSourceProtocol.Sources),
         ["epg-source-rejected.v1"] = typeof(EpgSourceProtocol.SourceRejected),
         ["epg-sources-state.v1"] = typeof(EpgSourcesState),
+        ["recording-schedule.v1"] = typeof(RecordingCommands.ScheduleRecording),
+        ["recording-cancel.v1"] = typeof(RecordingCommands.CancelRecording),
+        ["recording-delete.v1"] = typeof(RecordingCommands.DeleteRecording),
+        ["recording-begin.v1"] = typeof(RecordingCommands.BeginRecording),
+        ["recording-begin-export.v1"] = typeof(RecordingCommands.BeginExport),
+        ["recording-report-export.v1"] = typeof(RecordingCommands.ReportExport),
+        ["recording-keep.v1"] = typeof(RecordingCommands.KeepRecording),
+        ["recording-get.v1"] = typeof(RecordingQueries.GetRecording),
+        ["recording-scheduled.v1"] = typeof(RecordingEvents.RecordingScheduled),
+        ["recording-started.v1"] = typeof(RecordingEvents.RecordingStarted),
+        ["recording-export-started.v1"] = typeof(RecordingEvents.ExportStarted),
+        ["recording-completed.v1"] = typeof(RecordingEvents.RecordingCompleted),
+        ["recording-failed.v1"] = typeof(RecordingEvents.RecordingFailed),
+        ["recording-cancelled.v1"] = typeof(RecordingEvents.RecordingCancelled),
+        ["recording-deleted.v1"] = typeof(RecordingEvents.RecordingDeleted),
+        ["recording-view.v1"] = typeof(RecordingReplies.RecordingView),
+        ["recording-rejected.v1"] = typeof(RecordingReplies.RecordingRejected),
+        ["recording-state.v1"] = typeof(RecordingState),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);
@@ -90,6 +109,7 @@ public sealed class InspurSerializer : SerializerWithStringManifest
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         options.Converters.Add(new ChannelIdConverter());
+        options.Converters.Add(new RecordingIdConverter());
         options.Converters.Add(new JsonStringEnumConverter());
         return options;
     }
@@ -100,6 +120,15 @@ public sealed class InspurSerializer : SerializerWithStringManifest
             new(reader.GetString() ?? throw new JsonException("channel id must be a string"));
 
         public override void Write(Utf8JsonWriter writer, ChannelId value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.Value);
+    }
+
+    private sealed class RecordingIdConverter : JsonConverter<RecordingId>
+    {
+        public override RecordingId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            new(reader.GetString() ?? throw new JsonException("recording id must be a string"));
+
+        public override void Write(Utf8JsonWriter writer, RecordingId value, JsonSerializerOptions options) =>
             writer.WriteStringValue(value.Value);
     }
 }

@@ -1,0 +1,40 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.DependencyInjection;
+using Akka.Hosting;
+using Inspur.Actors.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Inspur.Actors.Recordings;
+
+/// <summary>Registers the <c>recording</c> entity, its directory and keeper, and the service, next to the actors.</summary>
+public static class RecordingRegistration
+{
+    /// <summary>The <c>recording</c> entity on <c>origin</c> nodes (they hold the archive), proxied elsewhere; the directory and keeper everywhere.</summary>
+    public static AkkaConfigurationBuilder WithRecordingActors(this AkkaConfigurationBuilder builder, IReadOnlyList<string> roles)
+    {
+        if (roles.Contains(InspurRoles.Origin))
+        {
+            builder.WithShardRegion<RecordingActor>(RecordingActor.EntityTypeName,
+                (_, _, resolver) => entityId => resolver.Props<RecordingActor>(entityId),
+                new RecordingMessageExtractor(),
+                new ShardOptions { Role = InspurRoles.Origin, StateStoreMode = StateStoreMode.DData, RememberEntities = false });
+        }
+        else
+        {
+            builder.WithShardRegionProxy<RecordingActor>(RecordingActor.EntityTypeName, InspurRoles.Origin, new RecordingMessageExtractor());
+        }
+
+        return builder.WithActors((system, registry) =>
+        {
+            var directory = system.ActorOf(Props.Create(() => new RecordingDirectoryProjection()), "recording-directory");
+            registry.Register<RecordingDirectoryProjection>(directory);
+            var recordings = registry.Get<RecordingActor>();
+            registry.Register<RecordingKeeper>(system.ActorOf(Props.Create(() => new RecordingKeeper(recordings, directory)), "recording-keeper"));
+        });
+    }
+
+    public static IServiceCollection AddInspurRecordings(this IServiceCollection services) =>
+        services.AddSingleton<IRecordingService, RecordingService>();
+}
