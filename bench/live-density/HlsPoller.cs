@@ -13,6 +13,9 @@ internal sealed record Appearance(long Msn, int Part, long At, bool WithOthers)
     /// <summary>For a segment its first video PTS, for a part its last one; -1 until fetched (or when the fetch failed).</summary>
     public long Pts { get; set; } = -1;
 
+    /// <summary>A segment's full size in bytes (from the Content-Range of the ranged GET); -1 when unknown.</summary>
+    public long Size { get; set; } = -1;
+
     /// <summary>Why the fetch gave no PTS, if it did not.</summary>
     public string? Problem { get; set; }
 }
@@ -21,7 +24,7 @@ internal sealed record Appearance(long Msn, int Part, long At, bool WithOthers)
 /// Follows one live rendition of our node like an LL-HLS client: a plain reload until the playlist exists, then blocking
 /// reloads for the next segment (<c>_HLS_msn</c>) or the next part (<c>_HLS_msn</c> + <c>_HLS_part</c>). Notes when each
 /// new segment or part first shows up, then fetches what tells which frames it holds: the first 20 packets of a segment
-/// (byte range) for its first PTS, a whole part for its last PTS.
+/// (byte range) for its first PTS and, from Content-Range, its size; a whole part for its last PTS.
 /// </summary>
 internal sealed class HlsPoller(HttpClient http, string renditionUrl, TsTimeline ts, bool parts)
 {
@@ -135,6 +138,7 @@ internal sealed class HlsPoller(HttpClient http, string renditionUrl, TsTimeline
             }
 
             var bytes = await response.Content.ReadAsByteArrayAsync();
+            seen.Size = response.Content.Headers.ContentRange?.Length ?? response.Content.Headers.ContentLength ?? -1;
             seen.Pts = ts.VideoPts(bytes, last: seen.Part >= 0);
             if (seen.Pts < 0) seen.Problem = $"GET {uri}: no video PES start in {bytes.Length} bytes";
         }

@@ -40,7 +40,8 @@ foreach (var n in o.Sweep)
 {
     var ours = await bench.RunOursAsync(n, measureIdle: idle is null && o.Idle > 0);
     idle ??= ours.IdleCpuPerHour;
-    Console.WriteLine($"  ours   N={n,3}: {ours.Side.Describe()}, segments {ours.Segments.Describe()}");
+    Console.WriteLine($"  ours   N={n,3}: {ours.Side.Describe()}, segments {ours.Segments.Describe()}" +
+                      (ours.PollErrors > 0 ? $", {ours.PollErrors} poll errors" : ""));
     var ffmpeg = await bench.RunFfmpegAsync(n);
     Console.WriteLine($"  ffmpeg N={n,3}: {ffmpeg.Describe()}");
     rows.Add((n, ours, ffmpeg));
@@ -87,17 +88,19 @@ internal sealed record SideResult(int N, double CpuSeconds, double Seconds, Mach
     public string Describe() =>
         $"{CpuSeconds:0.00} CPU s in {Seconds:0.0} s ({100 * CpuSeconds / Seconds:0.0}% of a core, {CpuPerChannelHour:0.0} s per channel-hour), " +
         $"machine {Machine.BusyPercent:0}% busy ({OthersPercent:0}% by other processes, steal {Machine.StealPercent:0.0}%), UDP drops {UdpDrops}, sent {SentMbps:0.0} Mbps, " +
-        $"replayer lag p99 {Lag.P99:0.0} ms max {Lag.Max:0.0} ms, bench process {BenchCpuSeconds:0.00} CPU s{(Note is null ? "" : ", " + Note)}";
+        $"replayer lag p99 {Lag.P99:0.0} ms max {Lag.Max:0.0} ms, bench process {BenchCpuSeconds:0.00} CPU s" +
+        (Refused > 0 ? $", {Refused} sends refused (port not listening)" : "") + (Note is null ? "" : ", " + Note);
 }
 
 /// <summary>Segments closed in the measured interval and when they showed up in our playlists.</summary>
-internal sealed record SegmentStats(bool Followed, int Closings, int Late, int Missing, int Unmatched, int WithOthers, Percentiles Latency)
+internal sealed record SegmentStats(bool Followed, int Closings, int Late, int Missing, int Unmatched, int WithOthers, int WrongSize, Percentiles Latency)
 {
     public double LatePercent => Closings == 0 || !Followed ? double.NaN : 100.0 * (Late + Missing) / Closings;
 
     public string Describe() => !Followed ? $"{Closings} closed (playlists not followed)" :
         $"{Closings} closed, {LatePercent:0.00}% late ({Late} over 1 s, {Missing} never seen), latency {Latency.Describe()}" +
-        (Unmatched > 0 ? $", {Unmatched} appearances not tied to a keyframe" : "");
+        (Unmatched > 0 ? $", {Unmatched} appearances not tied to a keyframe" : "") +
+        (WrongSize > 0 ? $", {WrongSize} segments not of the expected size (packets lost or added)" : ", every segment of the expected size");
 }
 
 internal sealed record OursResult(SideResult Side, SegmentStats Segments, double? IdleCpuPerHour, long PollErrors);
@@ -339,7 +342,7 @@ internal static class Analysis
     {
         var f = (double)Stopwatch.Frequency;
         var latencies = new List<double>();
-        int closings = 0, late = 0, missing = 0, unmatched = 0, withOthers = 0;
+        int closings = 0, late = 0, missing = 0, unmatched = 0, withOthers = 0, wrongSize = 0;
         for (var c = 0; c < replayer.Channels; c++)
         {
             var poller = pollers is not null && c < pollers.Count ? pollers[c] : null;
@@ -381,11 +384,16 @@ internal static class Analysis
                     latencies.Add(ms);
                     if (ms > 1000) late++;
                     if (a.WithOthers) withOthers++;
+                    if (a.Size != ts.ExpectedSegmentBytes(ts.FrameOfPts(a.Pts)))
+                    {
+                        wrongSize++;
+                        Debug($"channel {c}: segment {a.Msn} has {a.Size} bytes, expected {ts.ExpectedSegmentBytes(ts.FrameOfPts(a.Pts))}");
+                    }
                 }
             }
         }
 
-        return new SegmentStats(pollers is not null, closings, late, missing, unmatched, withOthers, Percentiles.Of(latencies));
+        return new SegmentStats(pollers is not null, closings, late, missing, unmatched, withOthers, wrongSize, Percentiles.Of(latencies));
     }
 
     private static readonly bool Debugging = Environment.GetEnvironmentVariable("INSPUR_BENCH_DEBUG") == "1";
@@ -442,10 +450,21 @@ internal static class Report
                               $"**{ratio:0.00}** | {ours.Side.Machine.BusyPercent:0} % ({ours.Side.OthersPercent:0} %) / {ff.Machine.BusyPercent:0} % ({ff.OthersPercent:0} %) | {ours.Side.UdpDrops} / {ff.UdpDrops} |");
         }
 
+        var checkedSegments = rows.Sum(r => r.Ours.Segments.Closings - r.Ours.Segments.Missing);
+        var wrong = rows.Sum(r => r.Ours.Segments.WrongSize);
+        if (rows.Any(r => r.Ours.Segments.Followed))
+            Console.WriteLine(wrong == 0
+                ? $"\nevery segment of ours seen ({checkedSegments}) had exactly the bytes the source sent for its GOP: nothing lost between socket and playlist"
+                : $"\n{wrong} of {checkedSegments} segments of ours did not have the bytes the source sent for their GOP (packets lost or added)");
         Console.WriteLine();
         if (idle is { } i) Console.WriteLine($"idle node (no channels): {i:0.0} CPU s per hour; it is included in 'ours' above");
-        var pass = rows.Where(r => r.Ours.Segments.LatePercent < 1).ToList();
-        if (pass.Count > 0)
+        var followed = rows.Where(r => r.Ours.Segments.Followed).ToList();
+        var pass = followed.Where(r => r.Ours.Segments.LatePercent < 1).ToList();
+        if (followed.Count == 0)
+        {
+            Console.WriteLine("our playlists were not followed (--poll 0): no late figures");
+        }
+        else if (pass.Count > 0)
         {
             var best = pass.MaxBy(r => r.N);
             Console.WriteLine($"largest N with under 1% late: {best.N} — node {100 * best.Ours.Side.CpuSeconds / best.Ours.Side.Seconds:0} % of one core " +
@@ -456,17 +475,20 @@ internal static class Report
             Console.WriteLine("no N had under 1% late segments");
         }
 
-        var fail = rows.Where(r => !(r.Ours.Segments.LatePercent < 1)).OrderBy(r => r.N).FirstOrDefault();
+        var fail = followed.Where(r => !(r.Ours.Segments.LatePercent < 1)).OrderBy(r => r.N).FirstOrDefault();
         var nominal = ts.BitsPerSecond / 1e6;
-        if (fail.Ours is null)
+        if (fail.Ours is null && followed.Count > 0)
         {
-            var top = rows.MaxBy(r => r.N);
-            Console.WriteLine(top.Ours is null
-                ? ""
-                : $"no limit reached up to N={top.N}: machine {top.Ours.Side.Machine.BusyPercent:0} % busy, replayer lag p99 {top.Ours.Side.Lag.P99:0.0} ms, " +
-                  $"sent {top.Ours.Side.SentMbps / top.N:0.00} of {nominal:0.00} Mbps per channel; sweep further to find it");
+            var top = followed.MaxBy(r => r.N);
+            var s = top.Ours.Side;
+            var saturated = s.Machine.BusyPercent >= 90 || s.Lag.P99 > 20;
+            Console.WriteLine(saturated
+                ? $"no late segments up to N={top.N}, but there the machine ran out first: {s.Machine.BusyPercent:0} % busy ({s.OthersPercent:0} % by other processes), " +
+                  $"replayer lag p99 {s.Lag.P99:0.0} ms, max {s.Lag.Max:0} ms; going higher measures the machine and the replayer, not the node"
+                : $"no limit reached up to N={top.N}: machine {s.Machine.BusyPercent:0} % busy, replayer lag p99 {s.Lag.P99:0.0} ms, " +
+                  $"sent {s.SentMbps / top.N:0.00} of {nominal:0.00} Mbps per channel; sweep further to find it");
         }
-        else
+        else if (fail.Ours is not null)
         {
             var s = fail.Ours.Side;
             var why = s.Machine.BusyPercent >= 90 ? $"the CPU ran out first ({s.OthersPercent:0}% of the machine was other processes)"

@@ -14,7 +14,7 @@ namespace Inspur.Bench.LiveDensity;
 /// </summary>
 internal sealed class Replayer : IDisposable
 {
-    private const int LagBuckets = 1000; // 0.1 ms each
+    private const int LagBuckets = 10_000; // 0.1 ms each, up to 1 s
 
     private readonly TsTimeline _ts;
     private readonly Target[] _targets;

@@ -43,8 +43,9 @@ internal sealed class TsTimeline
 
     private readonly Dictionary<long, int> _frameByPts = new();
     private readonly int[] _lastPayloadPacketBefore;
+    private readonly int[] _keptBefore; // packets a segment keeps (not null, PAT or PMT) among the first i
 
-    private TsTimeline(byte[] bytes, int videoPid, List<Frame> frames, double[] packetSeconds, double loopSeconds, Pacing pacing)
+    private TsTimeline(byte[] bytes, int videoPid, int pmtPid, List<Frame> frames, double[] packetSeconds, double loopSeconds, Pacing pacing)
     {
         Bytes = bytes;
         VideoPid = videoPid;
@@ -70,11 +71,15 @@ internal sealed class TsTimeline
 
         for (var i = 0; i < frames.Count; i++) _frameByPts.TryAdd(frames[i].Pts, i);
         _lastPayloadPacketBefore = new int[Packets + 1];
+        _keptBefore = new int[Packets + 1];
         var lastPayload = -1;
         for (var i = 0; i <= Packets; i++)
         {
             _lastPayloadPacketBefore[i] = lastPayload;
-            if (i < Packets && TsPacketHeader.ReadPid(bytes.AsSpan(i * TsConstants.PacketSize)) != TsConstants.NullPid) lastPayload = i;
+            if (i == Packets) break;
+            var pid = TsPacketHeader.ReadPid(bytes.AsSpan(i * TsConstants.PacketSize));
+            if (pid != TsConstants.NullPid) lastPayload = i;
+            _keptBefore[i + 1] = _keptBefore[i] + (pid is TsConstants.NullPid or TsConstants.PatPid || pid == pmtPid ? 0 : 1);
         }
 
         var keyframes = frames.Select((f, i) => (f, i)).Where(x => x.f.Keyframe).Select(x => x.i).ToList();
@@ -213,7 +218,7 @@ internal sealed class TsTimeline
             loop = span * frames.Count / (frames.Count - 1);
         }
 
-        return new TsTimeline(bytes, videoPid, frames, seconds, loop, pacing);
+        return new TsTimeline(bytes, videoPid, pmtPid, frames, seconds, loop, pacing);
     }
 
     /// <summary>The frame whose PTS this is, or -1.</summary>
@@ -242,6 +247,21 @@ internal sealed class TsTimeline
         var p = _lastPayloadPacketBefore[Frames[frame].Packet];
         if (p < 0) return (_lastPayloadPacketBefore[Packets] / PacketsPerDatagram, true);
         return (p / PacketsPerDatagram, false);
+    }
+
+    /// <summary>
+    /// The bytes of the segment that starts at keyframe <paramref name="frame"/> when nothing was lost: our PAT and PMT,
+    /// then every packet up to the next keyframe but null packets and the source's own PAT and PMT. The last GOP of a
+    /// loop also takes what precedes the first frame of the next loop (the segmenter only sees the loop restart there).
+    /// </summary>
+    public long ExpectedSegmentBytes(int frame)
+    {
+        var next = NextKeyframe(frame);
+        var start = Frames[frame].Packet;
+        var kept = next > frame
+            ? _keptBefore[Frames[next].Packet] - _keptBefore[start]
+            : _keptBefore[Packets] - _keptBefore[start] + _keptBefore[Frames[0].Packet];
+        return (2L + kept) * TsConstants.PacketSize;
     }
 
     /// <summary>PTS of the first (or last) video PES that starts in <paramref name="ts"/>; -1 when there is none.</summary>
@@ -284,7 +304,7 @@ internal sealed class TsTimeline
         }
 
         return $"segments {sink.SegmentsOnTime}/{sink.Segments} and parts {sink.PartsOnTime}/{sink.Parts} are emitted on the datagram " +
-               "carrying the first packet of the frame that closes them" +
+               $"carrying the first packet of the frame that closes them; {sink.SizesRight}/{sink.Segments} segments have the expected size" +
                (sink.Late.Count == 0 ? "" : $"; the others {string.Join(", ", sink.Late.GroupBy(x => x).OrderBy(g => g.Key).Select(g => $"{g.Count()}× {g.Key} datagrams later"))}");
     }
 
@@ -293,6 +313,7 @@ internal sealed class TsTimeline
         public int Position { get; set; }
         public int Segments { get; private set; }
         public int SegmentsOnTime { get; private set; }
+        public int SizesRight { get; private set; }
         public int Parts { get; private set; }
         public int PartsOnTime { get; private set; }
         public List<int> Late { get; } = [];
@@ -311,6 +332,7 @@ internal sealed class TsTimeline
             if (first < 0) return;
             Segments++;
             if (Check(ts.NextKeyframe(first))) SegmentsOnTime++;
+            if (bytes.Length == ts.ExpectedSegmentBytes(first)) SizesRight++;
         }
 
         private bool Check(int closingFrame)
