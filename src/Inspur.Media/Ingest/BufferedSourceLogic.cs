@@ -8,7 +8,10 @@ namespace Inspur.Media.Ingest;
 /// <summary>
 /// Stage logic of an ingest source fed by a background receive loop through a bounded buffer: the loop offers chunks
 /// (dropping and counting them when full, or waiting for room), pulls take them, and the stage is woken only while it
-/// waits, so a backlog costs no callbacks.
+/// waits, so a backlog costs no callbacks. With a coalescing window, a waiting stage is woken once per window rather
+/// than once per chunk, and a pull takes everything buffered (up to <see cref="MaxBatchBytes"/>) as one chunk: a live
+/// UDP feed of one datagram every 2 ms then costs a few wake-ups per window instead of one per datagram, for at most
+/// the window's delay.
 /// </summary>
 internal abstract class BufferedSourceLogic : OutGraphStageLogic
 {
@@ -17,11 +20,18 @@ internal abstract class BufferedSourceLogic : OutGraphStageLogic
     private readonly CancellationTokenSource _stop = new();
     private Action? _onAvailable;
     private Action<Exception>? _onFailure;
+    private readonly TimeSpan _coalesce;
+    private Timer? _flush;
     private int _waiting;
 
+    /// <summary>The largest chunk a pull assembles from buffered chunks.</summary>
+    public const int MaxBatchBytes = 64 * 1024;
+
     /// <param name="dropWhenFull">Drop (and count) what does not fit instead of making the loop wait for room.</param>
-    protected BufferedSourceLogic(SourceShape<ByteString> shape, int capacity, bool dropWhenFull, TimeProvider clock) : base(shape)
+    /// <param name="coalesce">Wake a waiting stage at most once per this window and batch what arrived; zero wakes it per chunk.</param>
+    protected BufferedSourceLogic(SourceShape<ByteString> shape, int capacity, bool dropWhenFull, TimeProvider clock, TimeSpan coalesce = default) : base(shape)
     {
+        _coalesce = coalesce;
         _out = shape.Outlet;
         Clock = clock;
         var options = new BoundedChannelOptions(capacity)
@@ -45,6 +55,7 @@ internal abstract class BufferedSourceLogic : OutGraphStageLogic
     {
         _onAvailable = GetAsyncCallback(Deliver);
         _onFailure = GetAsyncCallback<Exception>(FailStage);
+        if (_coalesce > TimeSpan.Zero) _flush = new Timer(_ => _onAvailable(), null, Timeout.Infinite, Timeout.Infinite);
         Begin();
     }
 
@@ -60,6 +71,7 @@ internal abstract class BufferedSourceLogic : OutGraphStageLogic
 
     public sealed override void PostStop()
     {
+        _flush?.Dispose();
         _stop.Cancel();
         Stopped();
     }
@@ -84,7 +96,9 @@ internal abstract class BufferedSourceLogic : OutGraphStageLogic
 
     private void Wake()
     {
-        if (Volatile.Read(ref _waiting) == 1 && Interlocked.Exchange(ref _waiting, 0) == 1) _onAvailable!();
+        if (Volatile.Read(ref _waiting) != 1 || Interlocked.Exchange(ref _waiting, 0) != 1) return;
+        if (_flush is null) _onAvailable!();
+        else _flush.Change(_coalesce, Timeout.InfiniteTimeSpan);
     }
 
     private void Deliver()
@@ -92,7 +106,7 @@ internal abstract class BufferedSourceLogic : OutGraphStageLogic
         if (!IsAvailable(_out)) return;
         if (_buffer.Reader.TryRead(out var chunk))
         {
-            Push(_out, chunk);
+            Push(_out, Batch(chunk));
             return;
         }
 
@@ -101,7 +115,30 @@ internal abstract class BufferedSourceLogic : OutGraphStageLogic
         if (_buffer.Reader.TryRead(out chunk))
         {
             Interlocked.Exchange(ref _waiting, 0);
-            Push(_out, chunk);
+            Push(_out, Batch(chunk));
         }
+    }
+
+    /// <summary>With coalescing, <paramref name="first"/> and what else is buffered, copied into one chunk.</summary>
+    private ByteString Batch(ByteString first)
+    {
+        if (_flush is null || !_buffer.Reader.TryPeek(out var second) || first.Count + second.Count > MaxBatchBytes) return first;
+        var size = first.Count;
+        var parts = new List<ByteString>(8) { first };
+        while (_buffer.Reader.TryPeek(out var next) && size + next.Count <= MaxBatchBytes && _buffer.Reader.TryRead(out next))
+        {
+            parts.Add(next);
+            size += next.Count;
+        }
+
+        var bytes = new byte[size];
+        var offset = 0;
+        foreach (var part in parts)
+        {
+            part.CopyTo(bytes, offset, part.Count);
+            offset += part.Count;
+        }
+
+        return ByteString.FromBytes(bytes);
     }
 }

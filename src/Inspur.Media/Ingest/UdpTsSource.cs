@@ -23,11 +23,19 @@ public sealed record UdpIngestOptions(int Port)
 
     public int ReceiveBufferBytes { get; init; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// Datagrams arriving within this window reach the stream together (one wake-up, one chunk): cheaper per channel,
+    /// at most this much later. Zero hands on every datagram at once.
+    /// </summary>
+    public TimeSpan Coalesce { get; init; } = TimeSpan.FromMilliseconds(10);
+
     public void Validate()
     {
         if (Port is < 1 or > 65535) throw new ArgumentOutOfRangeException(nameof(Port), Port, "port must be 1-65535");
         if (MulticastGroup is { } g && !IsMulticast(g)) throw new ArgumentException($"{g} is not a multicast address", nameof(MulticastGroup));
         if (BufferDatagrams < 16) throw new ArgumentOutOfRangeException(nameof(BufferDatagrams), BufferDatagrams, "buffer at least 16 datagrams");
+        if (Coalesce < TimeSpan.Zero || Coalesce > TimeSpan.FromMilliseconds(100))
+            throw new ArgumentOutOfRangeException(nameof(Coalesce), Coalesce, "coalesce 0-100 ms");
     }
 
     private static bool IsMulticast(IPAddress address) =>
@@ -58,7 +66,7 @@ public sealed class UdpTsSource(UdpIngestOptions options, TimeProvider? clock = 
     }
 
     private sealed class Logic(UdpTsSource stage)
-        : BufferedSourceLogic(stage.Shape, stage.Options.BufferDatagrams, dropWhenFull: true, stage.Clock)
+        : BufferedSourceLogic(stage.Shape, stage.Options.BufferDatagrams, dropWhenFull: true, stage.Clock, stage.Options.Coalesce)
     {
         private Socket? _socket;
 

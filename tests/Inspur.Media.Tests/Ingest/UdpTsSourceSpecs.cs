@@ -140,4 +140,63 @@ public sealed class UdpTsSourceSpecs : IAsyncLifetime
         Assert.Throws<ArgumentException>(() => new UdpIngestOptions(5000) { MulticastGroup = IPAddress.Parse("10.1.2.3") }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new UdpIngestOptions(5000) { BufferDatagrams = 1 }.Validate());
     }
+
+    /// <summary>
+    /// A burst of numbered datagrams arrives whole and in order; with a coalescing window it reaches the stream in fewer,
+    /// larger chunks (never over the batch limit), without it one chunk per datagram.
+    /// </summary>
+    [Theory]
+    [InlineData(10, true)]
+    [InlineData(0, false)]
+    public async Task Datagrams_within_the_coalescing_window_arrive_together_and_in_order(int coalesceMs, bool batched)
+    {
+        const int Datagrams = 200;
+        const int Size = 1316;
+        var port = FreeUdpPort();
+        var options = new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback, Coalesce = TimeSpan.FromMilliseconds(coalesceMs) };
+        var received = new System.Collections.Concurrent.ConcurrentQueue<ByteString>();
+        long bytes = 0;
+        var (stats, kill) = Source.FromGraph(new UdpTsSource(options))
+            .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Both)
+            .To(Sink.ForEach<ByteString>(c =>
+            {
+                received.Enqueue(c);
+                Interlocked.Add(ref bytes, c.Count);
+            }))
+            .Run(_system.Materializer());
+        using var client = new UdpClient();
+        // The socket is bound once the stage has started; send until the first datagram is seen, then the burst.
+        var probe = new byte[Size];
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (stats.Datagrams == 0 && DateTime.UtcNow < deadline)
+        {
+            await client.SendAsync(probe, new IPEndPoint(IPAddress.Loopback, port));
+            await Task.Delay(20);
+        }
+
+        var probes = stats.Datagrams;
+        var sent = new List<byte>();
+        for (var i = 0; i < Datagrams; i++)
+        {
+            var datagram = Enumerable.Range(0, Size).Select(b => (byte)((i * 7 + b) & 0xFF)).ToArray();
+            datagram[0] = (byte)i;
+            sent.AddRange(datagram);
+            await client.SendAsync(datagram, new IPEndPoint(IPAddress.Loopback, port));
+        }
+
+        // Every datagram must reach the stream: wait for their bytes (bounded), then stop.
+        var expected = (probes + Datagrams) * Size;
+        while (Interlocked.Read(ref bytes) < expected && DateTime.UtcNow < deadline + TimeSpan.FromSeconds(10)) await Task.Delay(10);
+        kill.Shutdown();
+
+        Assert.Equal(0, stats.Dropped);
+        Assert.Equal(expected, Interlocked.Read(ref bytes));
+        var all = received.SelectMany(c => c.ToArray()).ToArray();
+        Assert.Equal(sent, all[(int)(probes * Size)..]);
+        Assert.All(received, c => Assert.True(c.Count <= 64 * 1024));
+        var chunksOfBurst = received.Count - (int)probes;
+        if (batched) Assert.True(received.Count < probes + Datagrams, $"{received.Count} chunks for {probes + Datagrams} datagrams");
+        else Assert.Equal((int)probes + Datagrams, received.Count);
+        Assert.True(chunksOfBurst > 0);
+    }
 }
