@@ -7,6 +7,9 @@ using Akka.DependencyInjection;
 using Akka.Hosting;
 using Inspur.Actors.Channels;
 using Inspur.Actors.Epg;
+using Inspur.Actors.Projections;
+using Inspur.Domain.Channels;
+using static Inspur.Domain.Channels.ChannelReplies;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Inspur.Actors.Configuration;
@@ -47,7 +50,10 @@ public static class AkkaBuilderExtensions
             var directory = system.ActorOf(Props.Create(() => new ChannelDirectoryProjection()), "channel-directory");
             registry.Register<ChannelDirectoryProjection>(directory);
             var channels = registry.Get<ChannelActor>();
-            registry.Register<ChannelKeeper>(system.ActorOf(Props.Create(() => new ChannelKeeper(channels, directory)), "channel-keeper"));
+            Func<Task<IEnumerable<object>>> running = async () =>
+                (await directory.Ask<List<ChannelView>>(ChannelDirectoryProjection.ListChannels.Instance, ChannelService.AskTimeout))
+                .Where(c => c.Running).Select(c => (object)new ChannelCommands.KeepRunning(c.ChannelId));
+            system.ActorOf(Props.Create(() => new EntityKeeper("channel", channels, running)), "channel-keeper");
         });
     }
 

@@ -4,6 +4,10 @@ using Akka.Cluster.Sharding;
 using Akka.DependencyInjection;
 using Akka.Hosting;
 using Inspur.Actors.Configuration;
+using Inspur.Actors.Projections;
+using Inspur.Domain.Recordings;
+using static Inspur.Domain.Recordings.RecordingCommands;
+using static Inspur.Domain.Recordings.RecordingReplies;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Inspur.Actors.Recordings;
@@ -31,7 +35,11 @@ public static class RecordingRegistration
             var directory = system.ActorOf(Props.Create(() => new RecordingDirectoryProjection()), "recording-directory");
             registry.Register<RecordingDirectoryProjection>(directory);
             var recordings = registry.Get<RecordingActor>();
-            registry.Register<RecordingKeeper>(system.ActorOf(Props.Create(() => new RecordingKeeper(recordings, directory)), "recording-keeper"));
+            Func<Task<IEnumerable<object>>> underWay = async () =>
+                (await directory.Ask<List<RecordingView>>(RecordingDirectoryProjection.ListRecordings.Instance, RecordingService.AskTimeout))
+                .Where(r => r.Phase is RecordingPhase.Scheduled or RecordingPhase.Recording or RecordingPhase.Exporting)
+                .Select(r => (object)new KeepRecording(r.RecordingId));
+            system.ActorOf(Props.Create(() => new EntityKeeper("recording", recordings, underWay)), "recording-keeper");
         });
     }
 

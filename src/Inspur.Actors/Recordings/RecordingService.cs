@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Event;
 using Akka.Hosting;
 using Inspur.Domain.Recordings;
 using static Inspur.Domain.Recordings.RecordingCommands;
@@ -46,49 +45,5 @@ public sealed class RecordingService(IRequiredActor<RecordingActor> recordings, 
         var reply = await recordings.ActorRef.Ask<IRecordingReply>(command, AskTimeout, ct);
         if (reply is RecordingView view) directory.ActorRef.Tell(new RecordingDirectoryProjection.Observed(view));
         return reply;
-    }
-}
-
-/// <summary>
-/// Wakes every recording the read model says is under way, shortly after start-up and then periodically, so timers come
-/// back after a restart or a failover, interrupted exports are redone, and no recording under way is passivated.
-/// </summary>
-public sealed class RecordingKeeper : ReceiveActor, IWithTimers
-{
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
-
-    private sealed record Tick
-    {
-        public static readonly Tick Instance = new();
-    }
-
-    private readonly ILoggingAdapter _log = Context.GetLogger();
-
-    public RecordingKeeper(IActorRef recordings, IActorRef directory)
-    {
-        ReceiveAsync<Tick>(async _ =>
-        {
-            try
-            {
-                var all = await directory.Ask<List<RecordingView>>(RecordingDirectoryProjection.ListRecordings.Instance, RecordingService.AskTimeout);
-                foreach (var r in all)
-                {
-                    if (r.Phase is RecordingPhase.Scheduled or RecordingPhase.Recording or RecordingPhase.Exporting)
-                        recordings.Tell(new KeepRecording(r.RecordingId));
-                }
-            }
-            catch (AskTimeoutException)
-            {
-                _log.Warning("recording keeper: the recording directory did not answer; trying again in {0}", Interval);
-            }
-        });
-    }
-
-    public ITimerScheduler Timers { get; set; } = null!;
-
-    protected override void PreStart()
-    {
-        Timers.StartSingleTimer("first", Tick.Instance, TimeSpan.FromSeconds(1));
-        Timers.StartPeriodicTimer("tick", Tick.Instance, Interval);
     }
 }
