@@ -22,6 +22,7 @@ public sealed class ChannelActor : ReceivePersistentActor
     private readonly ILivePipelines? _pipelines;
     private ChannelState _state;
     private IActorRef? _pipeline;
+    private IActorRef? _stopping;
     private ChannelConfig? _pipelineConfig;
     private ChannelLiveStatus? _live;
 
@@ -44,6 +45,12 @@ public sealed class ChannelActor : ReceivePersistentActor
         {
             if (_state.ShouldRun) Reconcile();
             else PassivateIfEmpty();
+        });
+        Command<Terminated>(t =>
+        {
+            if (!t.ActorRef.Equals(_stopping)) return;
+            _stopping = null;
+            if (_pipeline is null && _pipelineConfig is { } config) StartPipeline(config);
         });
         Command<ChannelPipelineActor.Status>(s =>
         {
@@ -92,23 +99,31 @@ public sealed class ChannelActor : ReceivePersistentActor
         });
     }
 
-    /// <summary>Runs the pipeline exactly when the state says so, restarting it when the config changed.</summary>
+    /// <summary>
+    /// Runs the pipeline exactly when the state says so, restarting it when the config changed. A successor starts only
+    /// once its predecessor has stopped (and taken its renditions off the air and released its port), so the two never
+    /// overlap: started side by side, the old one could publish after the new one and then remove what it published.
+    /// </summary>
     private void Reconcile()
     {
         if (_pipelines is null) return;
         var want = _state.ShouldRun ? _state.Config : null;
         if (want == _pipelineConfig && (_pipeline is null) == (want is null)) return;
-        if (_pipeline is not null)
-        {
-            Context.Stop(_pipeline);
-            _pipeline = null;
-        }
-
         _pipelineConfig = want;
         _live = null;
-        if (want is not null)
-            _pipeline = Context.ActorOf(Props.Create(() => new ChannelPipelineActor(_state.ChannelId, want, _pipelines)), $"pipeline-{LastSequenceNr}");
+        if (_pipeline is not null)
+        {
+            _stopping = _pipeline;
+            _pipeline = null;
+            Context.Watch(_stopping);
+            Context.Stop(_stopping);
+        }
+
+        if (_stopping is null && want is not null) StartPipeline(want);
     }
+
+    private void StartPipeline(ChannelConfig config) =>
+        _pipeline = Context.ActorOf(Props.Create(() => new ChannelPipelineActor(_state.ChannelId, config, _pipelines!)), $"pipeline-{LastSequenceNr}");
 
     /// <summary>The state's view, with what the running pipeline measures.</summary>
     private ChannelView? View() => _state.View() is { } view && _live is not null ? view with { Live = _live } : _state.View();
