@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
+using Inspur.Actors.Projections;
 using Inspur.Domain.Channels;
 using static Inspur.Domain.Channels.ChannelCommands;
 using static Inspur.Domain.Channels.ChannelEvents;
@@ -12,13 +13,12 @@ using static Inspur.Domain.Channels.ChannelReplies;
 namespace Inspur.Actors.Channels;
 
 /// <summary>The sharded, persistent <c>channel</c> entity: persists what <see cref="ChannelState.Process"/> decides.</summary>
-public sealed class ChannelActor : ReceivePersistentActor
+public sealed class ChannelActor : SnapshottingActor
 {
     public const string EntityTypeName = "channel";
     public const int SnapshotEvery = 50;
 
     private static readonly string[] Tags = [ChannelEvents.Tag];
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ILivePipelines? _pipelines;
     private ChannelState _state;
     private IActorRef? _pipeline;
@@ -61,10 +61,7 @@ public sealed class ChannelActor : ReceivePersistentActor
             Sender.Tell((IChannelReply?)View() ?? NotFound());
             PassivateIfEmpty();
         });
-        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "snapshot of {0} failed", PersistenceId));
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "deleting old snapshots of {0} failed", PersistenceId));
+        KeepOnlyLatestSnapshot();
     }
 
     public override string PersistenceId { get; }

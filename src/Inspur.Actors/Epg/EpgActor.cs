@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
+using Inspur.Actors.Projections;
 using Inspur.Domain.Channels;
 using Inspur.Domain.Epg;
 using static Inspur.Domain.Epg.EpgCommands;
@@ -13,7 +14,7 @@ using static Inspur.Domain.Epg.EpgReplies;
 namespace Inspur.Actors.Epg;
 
 /// <summary>The sharded, persistent <c>epg</c> entity of one channel: persists what <see cref="EpgState.Process"/> decides.</summary>
-public sealed class EpgActor : ReceivePersistentActor
+public sealed class EpgActor : SnapshottingActor
 {
     public const string EntityTypeName = "epg";
 
@@ -21,7 +22,6 @@ public sealed class EpgActor : ReceivePersistentActor
     public const int SnapshotEvery = 10;
 
     private static readonly string[] Tags = [EpgEvents.Tag];
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private EpgState _state;
 
     public EpgActor(string entityId)
@@ -45,10 +45,7 @@ public sealed class EpgActor : ReceivePersistentActor
         Command<GetProgramme>(q => Sender.Tell(_state.Find(q.ProgrammeId) is { } p
             ? new ProgrammeFound(p)
             : new EpgRejected(_state.ChannelId, EpgRejection.NotFound, $"programme '{q.ProgrammeId}' is not in the EPG of '{_state.ChannelId}'")));
-        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "snapshot of {0} failed", PersistenceId));
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "deleting old snapshots of {0} failed", PersistenceId));
+        KeepOnlyLatestSnapshot();
     }
 
     public override string PersistenceId { get; }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using Inspur.Actors.Projections;
 using Inspur.Domain.Epg;
 using static Inspur.Domain.Epg.EpgSourceProtocol;
 
@@ -18,7 +19,7 @@ public sealed record EpgFetchOptions
 /// The one <c>epg-sources</c> entity (a cluster singleton on <c>backoffice</c>): persists the registered XMLTV URLs and each
 /// fetch's outcome, and fetches every URL on its own Akka timer through the <see cref="EpgImporter"/>.
 /// </summary>
-public sealed class EpgSourcesActor : ReceivePersistentActor, IWithTimers
+public sealed class EpgSourcesActor : SnapshottingActor, IWithTimers
 {
     public const string SingletonName = "epg-sources";
     public const int SnapshotEvery = 20;
@@ -27,7 +28,6 @@ public sealed class EpgSourcesActor : ReceivePersistentActor, IWithTimers
 
     private sealed record Fetched(string Url, string? Error, ImportReport? Report, IActorRef? ReplyTo);
 
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly EpgImporter _importer;
     private readonly EpgFetchOptions _options;
     private readonly HttpClient _http;
@@ -71,10 +71,7 @@ public sealed class EpgSourcesActor : ReceivePersistentActor, IWithTimers
                 f.ReplyTo?.Tell(new Sources([source]));
             }
         }));
-        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "snapshot of {0} failed", PersistenceId));
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "deleting old snapshots of {0} failed", PersistenceId));
+        KeepOnlyLatestSnapshot();
     }
 
     public override string PersistenceId => EpgSourceProtocol.PersistenceId;

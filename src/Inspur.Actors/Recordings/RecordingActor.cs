@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
+using Inspur.Actors.Projections;
 using Inspur.Domain.Recordings;
 using static Inspur.Domain.Recordings.RecordingCommands;
 using static Inspur.Domain.Recordings.RecordingEvents;
@@ -30,7 +31,7 @@ public interface IRecordingExporter
 /// for the start and for the end of the interval plus settle time, and runs the export off its thread (an export cut short
 /// by a crash is redone on recovery).
 /// </summary>
-public sealed class RecordingActor : ReceivePersistentActor, IWithTimers
+public sealed class RecordingActor : SnapshottingActor, IWithTimers
 {
     public const string EntityTypeName = "recording";
     public const int SnapshotEvery = 20;
@@ -39,7 +40,6 @@ public sealed class RecordingActor : ReceivePersistentActor, IWithTimers
     public static readonly TimeSpan MaxTimer = TimeSpan.FromHours(1);
 
     private static readonly string[] Tags = [RecordingEvents.Tag];
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IRecordingExporter? _exporter;
     private RecordingState _state;
     private Task? _export;
@@ -79,10 +79,7 @@ public sealed class RecordingActor : ReceivePersistentActor, IWithTimers
             Sender.Tell((IRecordingReply?)_state.View() ?? NotFound());
             PassivateIfEmpty();
         });
-        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "snapshot of {0} failed", PersistenceId));
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "deleting old snapshots of {0} failed", PersistenceId));
+        KeepOnlyLatestSnapshot();
     }
 
     public override string PersistenceId { get; }
@@ -167,7 +164,7 @@ public sealed class RecordingActor : ReceivePersistentActor, IWithTimers
         var request = _state.Request!;
         var token = _cancel.Token;
         var exporter = _exporter;
-        _log.Info("exporting recording {0}: {1}/{2} [{3:O}, {4:O})", id, request.ChannelId, request.Rendition, request.From, request.To);
+        Log.Info("exporting recording {0}: {1}/{2} [{3:O}, {4:O})", id, request.ChannelId, request.Rendition, request.From, request.To);
         var export = Task.Run(() => exporter.ExportAsync(id, request, token), CancellationToken.None);
         _export = export;
         export.PipeTo(Self,
@@ -183,7 +180,7 @@ public sealed class RecordingActor : ReceivePersistentActor, IWithTimers
         if (_exporter is null) return;
         var id = _state.RecordingId;
         var exporter = _exporter;
-        var log = _log;
+        var log = Log;
         (_export ?? Task.CompletedTask).ContinueWith(_ => exporter.DeleteAsync(id), TaskScheduler.Default).Unwrap()
             .ContinueWith(t =>
             {
