@@ -175,7 +175,8 @@ public static partial class LiveDelivery
         return true;
     }
 
-    private static void Headers(HttpContext http, string cacheControl)
+    /// <summary>Cache-Control for the object, and CORS for web players (live and archive delivery alike).</summary>
+    internal static void Headers(HttpContext http, string cacheControl)
     {
         http.Response.Headers.CacheControl = cacheControl;
         http.Response.Headers.AccessControlAllowOrigin = "*";

@@ -85,7 +85,7 @@ public static partial class TimeShiftDelivery
             if (ArchiveLayout.HourStart(start) != ArchiveLayout.HourStart(d, h)) return NotFound($"{file} does not belong in {day}/{hour}");
             var path = archive.Layout.SegmentPath(channel, rendition, start, duration);
             if (!File.Exists(path)) return NotFound($"{channel}/{rendition}/{day}/{hour}/{file} is not in the archive");
-            Headers(http, "public, max-age=86400, immutable");
+            LiveDelivery.Headers(http, "public, max-age=86400, immutable");
             return Results.File(path, LiveDelivery.SegmentType, enableRangeProcessing: true);
         });
         app.MapGet("/api/v1/channels/{channel}/archive", (string channel, string? day, NodeArchive archive) =>
@@ -155,7 +155,7 @@ public static partial class TimeShiftDelivery
         switch (result)
         {
             case TimeShiftPlaylist playlist:
-                Headers(http, cacheControl);
+                LiveDelivery.Headers(http, cacheControl);
                 http.Response.Headers["X-Inspur-First-Segment"] = playlist.FirstSegmentStart.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
                 return Results.Text(playlist.Text, LiveDelivery.PlaylistType);
             case TimeShiftNotAvailable missing:
@@ -210,13 +210,6 @@ public static partial class TimeShiftDelivery
         !ArchiveLayout.IsChannel(channel) ? Bad($"'{Cut(channel)}' is not a channel id")
         : !ArchiveLayout.IsRendition(rendition) ? Bad($"'{Cut(rendition)}' is not a rendition name")
         : null;
-
-    private static void Headers(HttpContext http, string cacheControl)
-    {
-        http.Response.Headers.CacheControl = cacheControl;
-        http.Response.Headers.AccessControlAllowOrigin = "*";
-        http.Response.Headers.AccessControlExposeHeaders = "Content-Length, Content-Range";
-    }
 
     private static IResult Bad(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad time-shift request");
 
