@@ -72,10 +72,16 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, Nod
         };
         var ((ingest, kill), stream, done) = input
             .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Both)
-            .ViaMaterialized(Flow.FromGraph(new SegmenterStage(new SegmenterOptions { TargetDuration = TargetDuration, PartTarget = part })), Keep.Both)
+            .ViaMaterialized(Flow.FromGraph(new SegmenterStage(new SegmenterOptions
+            {
+                TargetDuration = TargetDuration,
+                PartTarget = part,
+                SourceGeneration = () => onAir.Switches,
+            })), Keep.Both)
             .ToMaterialized(Sink.ForEach(publish), Keep.Both)
             .MapMaterializedValue(m => (m.Item1.Item1, m.Item1.Item2, m.Item2))
             .Run(_materializer);
+        onAir.State = ingest;
         registry.Publish(channel.Value, rendition);
         return new Pipeline(archive, channel.Value, registry, [rendition], ingest, onAir, feed, stream, [kill], done, transcoder: null, mustTranscode: true);
     }
@@ -197,6 +203,11 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, Nod
         private long _bytes;
 
         public long Bytes => Interlocked.Read(ref _bytes);
+
+        /// <summary>The failover's switches so far, once the pipeline runs (the segmenter marks each as a discontinuity).</summary>
+        public long Switches => State?.Switches ?? 0;
+
+        public FailoverState? State { get; set; }
 
         public ByteString Count(ByteString bytes)
         {

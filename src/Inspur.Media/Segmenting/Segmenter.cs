@@ -71,6 +71,7 @@ public sealed class Segmenter : ITsPacketConsumer, IDisposable
     private long _lastPmtClock = PesHeader.NoTimestamp;
     private TimeAnchor? _anchor;
     private bool _reanchor;
+    private bool _sourceChanged;
     private bool _alignStart;
     private long _firstSlotSeen = long.MinValue;
     private DateTimeOffset _lastEndUtc = DateTimeOffset.MinValue;
@@ -114,6 +115,13 @@ public sealed class Segmenter : ITsPacketConsumer, IDisposable
     }
 
     /// <summary>End of input: publishes the open segment (its last frame's duration estimated).</summary>
+    /// <summary>
+    /// The input now comes from another source (a failover switch): at the next access unit the open segment closes and
+    /// the next one starts with a discontinuity and a fresh time anchor, even if the new source's timestamps happen to
+    /// run on from the old one's.
+    /// </summary>
+    public void SourceChanged() => _sourceChanged = true;
+
     public void Complete()
     {
         _framer.Flush();
@@ -340,7 +348,14 @@ public sealed class Segmenter : ITsPacketConsumer, IDisposable
         }
 
         var dts = pes.Dts;
-        if (_lastDts != PesHeader.NoTimestamp)
+        if (_sourceChanged)
+        {
+            _sourceChanged = false;
+            if (_open) CloseSegment(_buffer.Length, Add(_maxPtsInSegment, _frameDuration));
+            _nextDiscontinuity = true;
+            _reanchor = true;
+        }
+        else if (_lastDts != PesHeader.NoTimestamp)
         {
             var step = MpegTime.Diff(_lastDts, dts);
             if (step > _jump90k || step < -_jump90k / 10)

@@ -28,6 +28,12 @@ public sealed record SegmenterOptions
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Read before each input chunk: when its value changes, the input has switched source (see
+    /// <see cref="Segmenter.SourceChanged"/>). Null when the input never switches.
+    /// </summary>
+    public Func<long>? SourceGeneration { get; init; }
+
     public void Validate()
     {
         if (TargetDuration < TimeSpan.FromMilliseconds(500) || TargetDuration > TimeSpan.FromSeconds(30))

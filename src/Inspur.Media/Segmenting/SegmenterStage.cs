@@ -77,10 +77,18 @@ public sealed class SegmenterStage(SegmenterOptions options) : GraphStageWithMat
             var bytes = Grab(_stage._in);
             Guard(() =>
             {
+                if (_stage.Options.SourceGeneration is { } generation && generation() is var now && now != _generation)
+                {
+                    _generation = now;
+                    _segmenter.SourceChanged();
+                }
+
                 _segmenter.Push(bytes.ToReadOnlySpan());
             });
             Deliver();
         }
+
+        private long _generation;
 
         private void OnFinish()
         {

@@ -322,3 +322,44 @@ public sealed class MultiSectionPatSpecs
         Assert.True(sink.Segments.Count >= 2);
     }
 }
+
+/// <summary>A failover switch is a discontinuity even when the new source's timestamps run on from the old one's.</summary>
+public sealed class SegmenterSourceSwitchSpecs
+{
+    [Fact]
+    public async Task A_source_change_starts_a_discontinuous_segment_at_the_next_keyframe()
+    {
+        var ts = await MediaSamples.H264Aac(seconds: 10, gop: 25);
+        var options = new SegmenterOptions { TargetDuration = TimeSpan.FromSeconds(2) };
+        var sink = new CollectingSink();
+        using var segmenter = new Segmenter(options, sink);
+        var half = ts.Length / 2 / 188 * 188;
+        segmenter.Push(ts.AsSpan(0, half));
+        var before = sink.Segments.Count;
+        Assert.True(before > 0);
+        Assert.DoesNotContain(sink.Segments, s => s.Info.Discontinuity);
+
+        // The same stream goes on (continuous timestamps): only the switch itself says the source changed.
+        segmenter.SourceChanged();
+        segmenter.Push(ts.AsSpan(half));
+        segmenter.Complete();
+
+        var after = sink.Segments.Skip(before).ToList();
+        Assert.True(after.Count >= 2);
+        Assert.True(after[0].Info.Discontinuity || after[1].Info.Discontinuity, "no discontinuity after the switch");
+        Assert.Single(sink.Segments, s => s.Info.Discontinuity);
+        Assert.Equal(0, segmenter.Stats.PtsJumps);
+    }
+
+    [Fact]
+    public async Task Without_a_source_change_the_same_input_has_no_discontinuity()
+    {
+        var ts = await MediaSamples.H264Aac(seconds: 10, gop: 25);
+        var (sink, segmenter) = CollectingSink.Run(ts, new SegmenterOptions { TargetDuration = TimeSpan.FromSeconds(2) });
+        using (segmenter)
+        {
+            Assert.True(sink.Segments.Count >= 4);
+            Assert.DoesNotContain(sink.Segments, s => s.Info.Discontinuity);
+        }
+    }
+}
