@@ -1,3 +1,5 @@
+using Inspur.Host.Protection;
+using Inspur.Media.Protection;
 using Akka.Hosting;
 using Inspur.Actors.Channels;
 using Inspur.Actors.Configuration;
@@ -66,6 +68,8 @@ public static class InspurHost
         builder.Services.AddSingleton(ArchiveSettings.Read(builder.Configuration, Path.GetFullPath(settings.DataDir)));
         builder.Services.AddSingleton<NodeArchive>();
         builder.Services.AddHostedService<ArchiveKeeper>();
+        builder.Services.AddSingleton(sp => ProtectionSettings.Read(builder.Configuration, Path.GetFullPath(settings.DataDir),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ProtectionSettings))));
         builder.Services.AddSingleton<ILivePipelines, LivePipelines>();
         builder.Services.AddSingleton(RecordingSettings.Read(builder.Configuration, Path.GetFullPath(settings.DataDir)));
         builder.Services.AddSingleton<IRecordingExporter, RecordingExporter>();
@@ -97,6 +101,7 @@ public static class InspurHost
         app.MapTimeShiftDelivery();
         app.MapHealth();
         app.Services.GetRequiredService<ClusterMetrics>().Register();
+        app.Services.GetRequiredService<ContentKeys>(); // a bad protection setting stops the node at start, not at the first encrypted channel
         app.MapMetrics("/metrics");
 
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -24,6 +24,9 @@ public sealed record ChannelConfig(string Name, int Number)
 
     /// <summary>How many hours of the channel the archive keeps for time shift and catch-up.</summary>
     public int ArchiveHours { get; init; } = DefaultArchiveHours;
+
+    /// <summary>Serve live segments AES-128 encrypted, with keys from <c>/live/{channel}/keys/</c> (not with LL-HLS parts).</summary>
+    public bool Encrypted { get; init; }
 }
 
 /// <summary>One rung of a channel's ABR ladder: an H.264/AAC rendition made by the supervised transcoder.</summary>

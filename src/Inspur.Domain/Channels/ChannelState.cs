@@ -115,6 +115,8 @@ public sealed record ChannelState(ChannelId ChannelId, ChannelConfig? Config, lo
             return new("genre", $"genre must be at most {MaxGenreLength} characters without control characters");
         if (config.Logo is { } logo && !IsLogo(logo))
             return new("logo", $"logo must be an http(s) URL or a path starting with '/' (at most {MaxLogoLength} characters)");
+        if (config.Encrypted && config.LowLatency)
+            return new("encrypted", "encrypted: AES-128 encrypts whole segments, so it cannot be combined with lowLatency (LL-HLS parts)");
         if (config.ArchiveHours is < 0 or > MaxArchiveHours) return new("archiveHours", $"archiveHours must be between 0 and {MaxArchiveHours}");
         if (config.Transcode is { } transcode)
         {
@@ -139,6 +141,7 @@ public sealed record ChannelState(ChannelId ChannelId, ChannelConfig? Config, lo
             if (r is null) return "a rung is null";
             if (string.IsNullOrEmpty(r.Name) || r.Name.Length > 16 || !r.Name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_'))
                 return $"rung name '{Cut(r.Name)}' must be 1-16 lower-case letters, digits, - or _";
+            if (r.Name == "keys") return "rung name 'keys' is reserved (an encrypted channel's keys are served under it)";
             if (!names.Add(r.Name)) return $"rung name '{r.Name}' appears twice";
             if (r.Width is < 16 or > 7680 || r.Height is < 16 or > 4320 || r.Width % 2 != 0 || r.Height % 2 != 0)
                 return $"rung {r.Name}: {r.Width}x{r.Height} must be even, 16x16 to 7680x4320";

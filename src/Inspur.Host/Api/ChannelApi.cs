@@ -99,7 +99,7 @@ public static class ChannelApi
     }
 
     /// <summary>The fields a channel body may have (besides <c>id</c>).</summary>
-    public static readonly string[] ConfigFields = ["name", "number", "source", "backupSource", "lowLatency", "logo", "genre", "transcode", "archiveHours"];
+    public static readonly string[] ConfigFields = ["name", "number", "source", "backupSource", "lowLatency", "logo", "genre", "transcode", "archiveHours", "encrypted"];
 
     private static ChannelConfig? ReadConfig(JsonElement body, Dictionary<string, string[]> errors)
     {
@@ -111,6 +111,7 @@ public static class ChannelApi
         var logo = JsonBody.OptionalString(body, "logo", errors, "a URL string");
         var genre = JsonBody.OptionalString(body, "genre", errors, "a string");
         var lowLatency = JsonBody.OptionalBool(body, "lowLatency", errors) ?? false;
+        var encrypted = JsonBody.OptionalBool(body, "encrypted", errors) ?? false;
         var archiveHours = JsonBody.OptionalInt(body, "archiveHours", errors) ?? ChannelConfig.DefaultArchiveHours;
         var transcode = ReadTranscode(body, errors);
         if (name is null || number is null || errors.Count > 0) return null;
@@ -123,6 +124,7 @@ public static class ChannelApi
             Genre = genre,
             ArchiveHours = archiveHours,
             Transcode = transcode,
+            Encrypted = encrypted,
         };
         if (ChannelState.Validate(config) is { } problem)
         {
@@ -219,10 +221,10 @@ public static class ChannelApi
 
 /// <summary>A channel as the REST API shows it.</summary>
 public sealed record ChannelDto(string Id, string Name, int Number, string? Source, string? BackupSource, bool LowLatency, string? Logo, string? Genre,
-    TranscodeSettings? Transcode, int ArchiveHours, bool Running, ChannelPhase Phase, string? PhaseReason, IReadOnlyList<ChannelAlarm> Alarms,
+    TranscodeSettings? Transcode, int ArchiveHours, bool Encrypted, bool Running, ChannelPhase Phase, string? PhaseReason, IReadOnlyList<ChannelAlarm> Alarms,
     ChannelLiveStatus? Live, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static ChannelDto From(ChannelView v) =>
         new(v.ChannelId.Value, v.Config.Name, v.Config.Number, v.Config.Source, v.Config.BackupSource, v.Config.LowLatency, v.Config.Logo, v.Config.Genre,
-            v.Config.Transcode, v.Config.ArchiveHours, v.Running, v.Phase, v.PhaseReason, v.Alarms ?? [], v.Live, v.Version, v.CreatedAt, v.UpdatedAt);
+            v.Config.Transcode, v.Config.ArchiveHours, v.Config.Encrypted, v.Running, v.Phase, v.PhaseReason, v.Alarms ?? [], v.Live, v.Version, v.CreatedAt, v.UpdatedAt);
 }

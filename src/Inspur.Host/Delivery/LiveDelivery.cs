@@ -19,6 +19,7 @@ public static partial class LiveDelivery
         string[] methods = ["GET", "HEAD"];
         app.MapGet("/live", (LiveRegistry registry) => Results.Ok(Status(registry)));
         app.MapMethods("/live/{channel}/master.m3u8", methods, (string channel, LiveRegistry registry, HttpContext http) => Master(channel, registry, http));
+        app.MapMethods("/live/{channel}/keys/{file}", methods, (string channel, string file, LiveRegistry registry, HttpContext http) => Key(channel, file, registry, http));
         app.MapMethods("/live/{channel}/{rendition}/index.m3u8", methods,
             (string channel, string rendition, LiveRegistry registry, HttpContext http, CancellationToken ct) => MediaAsync(channel, rendition, registry, http, ct));
         app.MapMethods("/live/{channel}/{rendition}/{file}", methods,
@@ -103,6 +104,28 @@ public static partial class LiveDelivery
             return Results.Problem($"{file} is not in the live window of {channel}/{name}", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         Headers(http, "public, max-age=3600, immutable");
         return Results.Bytes(bytes, SegmentType, enableRangeProcessing: true);
+    }
+
+    /// <summary>
+    /// The AES-128 key of an encrypted channel for one key period: only for periods its live window can use (the oldest
+    /// listed segment's, one before for a client a reload behind, up to the next), so an old or far-future key is never handed out.
+    /// </summary>
+    private static IResult Key(string channel, string file, LiveRegistry registry, HttpContext http)
+    {
+        var match = KeyName().Match(file);
+        if (!match.Success) return Results.Problem($"'{Truncate(file)}' is not a key name like 12345.key", statusCode: StatusCodes.Status400BadRequest, title: "Bad key name");
+        var renditions = registry.Renditions(channel);
+        if (renditions.Count == 0) return NotLive(channel);
+        if (renditions[0].Encryption is not { } encryption)
+            return Results.Problem($"{Truncate(channel)} is not encrypted; it has no keys", statusCode: StatusCodes.Status404NotFound, title: "No such key");
+        var epoch = long.Parse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture);
+        var keys = encryption.Keys;
+        var oldest = renditions.Select(r => r.Snapshot.Segments).Where(s => !s.IsEmpty).Select(s => s[0].ProgramDateTime).DefaultIfEmpty(DateTimeOffset.UtcNow).Min();
+        var newest = keys.Epoch(DateTimeOffset.UtcNow) + 1;
+        if (epoch < keys.Epoch(oldest) - 1 || epoch > newest)
+            return Results.Problem($"key {epoch} of {Truncate(channel)} is outside its live window", statusCode: StatusCodes.Status404NotFound, title: "No such key");
+        Headers(http, "private, no-store");
+        return Results.Bytes(keys.Key(encryption.Content, epoch), "application/octet-stream");
     }
 
     /// <summary>A part the playlist announced (preload hint or the next of the segment in progress) is worth waiting for.</summary>
@@ -197,4 +220,7 @@ public static partial class LiveDelivery
 
     [GeneratedRegex(@"^(\d{1,19})(?:\.(\d{1,4}))?\.ts\z")]
     private static partial Regex ObjectName();
+
+    [GeneratedRegex(@"^(\d{1,15})\.key\z")]
+    private static partial Regex KeyName();
 }

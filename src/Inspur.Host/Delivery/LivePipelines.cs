@@ -13,6 +13,7 @@ using Inspur.Host.Archive;
 using Inspur.Media.Ffmpeg;
 using Inspur.Media.Ingest;
 using Inspur.Media.Live;
+using Inspur.Media.Protection;
 using Inspur.Media.Segmenting;
 using ChannelSource = Inspur.Domain.Channels.ChannelSource;
 
@@ -23,7 +24,7 @@ namespace Inspur.Host.Delivery;
 /// <c>main</c>. Transcode: source → a supervised ffmpeg (stdin) → one loopback UDP output per ladder rung → a segmenter
 /// per rung on a shared time anchor → hot window, so the rungs number and cut alike.
 /// </summary>
-public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, NodeArchive archive, ILogger<LivePipelines> log) : ILivePipelines
+public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, NodeArchive archive, ContentKeys keys, ILogger<LivePipelines> log) : ILivePipelines
 {
     public static readonly TimeSpan TargetDuration = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan PartTarget = TimeSpan.FromMilliseconds(400);
@@ -43,11 +44,12 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, Nod
         var input = FailoverSource.Create(IngestSources.Create(primary), backup is null ? null : IngestSources.Create(backup)).Select(onAir.Count);
         var part = config.LowLatency ? PartTarget : (TimeSpan?)null;
         var feed = archive.Settings.Enabled && config.ArchiveHours > 0 ? archive.Feed(channel.Value) : null;
+        var encryption = config.Encrypted ? new LiveEncryption(keys, channel.Value) : null;
         try
         {
             return config.Transcode is { } transcode
-                ? StartTranscoded(channel, input, onAir, feed, transcode, part)
-                : StartPassthrough(channel, input, onAir, feed, part);
+                ? StartTranscoded(channel, input, onAir, feed, transcode, part, encryption)
+                : StartPassthrough(channel, input, onAir, feed, part, encryption);
         }
         catch
         {
@@ -62,9 +64,10 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, Nod
         return ChannelSource.TryParse(url, out var source, out var error) ? source : throw new ArgumentException($"{field}: {error}");
     }
 
-    private ILivePipeline StartPassthrough(ChannelId channel, Source<ByteString, FailoverState> input, OnAirBytes onAir, ArchiveFeed? feed, TimeSpan? part)
+    private ILivePipeline StartPassthrough(ChannelId channel, Source<ByteString, FailoverState> input, OnAirBytes onAir, ArchiveFeed? feed, TimeSpan? part,
+        LiveEncryption? encryption)
     {
-        var rendition = new LiveRendition("main", TargetDuration, part);
+        var rendition = new LiveRendition("main", TargetDuration, part, encryption: encryption);
         Action<SegmenterOutput> publish = feed is null ? rendition.Accept : o =>
         {
             rendition.Accept(o);
@@ -87,7 +90,7 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, Nod
     }
 
     private ILivePipeline StartTranscoded(ChannelId channel, Source<ByteString, FailoverState> input, OnAirBytes onAir, ArchiveFeed? feed,
-        TranscodeSettings transcode, TimeSpan? part)
+        TranscodeSettings transcode, TimeSpan? part, LiveEncryption? encryption)
     {
         var anchor = new SharedAnchor();
         var renditions = new List<LiveRendition>();
@@ -100,7 +103,7 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, Nod
             foreach (var rung in transcode.Ladder)
             {
                 var port = FreeLoopbackUdpPort();
-                var rendition = new LiveRendition(rung.Name, TargetDuration, part);
+                var rendition = new LiveRendition(rung.Name, TargetDuration, part, encryption: encryption);
                 var running = LivePipeline.RunUdp(new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback },
                     new SegmenterOptions { TargetDuration = TargetDuration, PartTarget = part, SharedAnchor = anchor }, rendition, _materializer,
                     feed is null ? null : o => feed.Add(rendition.Name, o));

@@ -17,6 +17,9 @@ public sealed record LivePlaylistOptions
     public bool CanSkip { get; init; }
 
     public IReadOnlyList<HlsRenditionReport> RenditionReports { get; init; } = [];
+
+    /// <summary>The AES-128 key of the segment that starts at the given program date-time; null: segments are in the clear.</summary>
+    public Func<DateTimeOffset, HlsKey>? Key { get; init; }
 }
 
 /// <summary>Turns a <see cref="LiveWindowSnapshot"/> into the media playlist a client gets on a reload.</summary>
@@ -41,6 +44,7 @@ public static class LivePlaylist
             {
                 ProgramDateTime = s.ProgramDateTime,
                 Discontinuity = s.Discontinuity,
+                Key = options.Key?.Invoke(s.ProgramDateTime),
                 Parts = parts.TryGetValue(s.Sequence, out var own) ? own.Select(p => Part(options, p)).ToList() : [],
             });
         }

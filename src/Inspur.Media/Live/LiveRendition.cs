@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Inspur.Media.Hls;
+using Inspur.Media.Protection;
 using Inspur.Media.Segmenting;
 
 namespace Inspur.Media.Live;
@@ -19,9 +20,13 @@ public sealed class LiveRendition : ISegmentSink
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private (long Version, bool Skip, string Text)[] _rendered = [];
 
-    public LiveRendition(string name, TimeSpan targetDuration, TimeSpan? partTarget, TimeSpan? windowDuration = null)
+    public LiveRendition(string name, TimeSpan targetDuration, TimeSpan? partTarget, TimeSpan? windowDuration = null, LiveEncryption? encryption = null)
     {
+        // A part of a CBC-encrypted segment cannot be decrypted on its own: AES-128 and LL-HLS parts do not mix.
+        if (encryption is not null && partTarget is not null)
+            throw new ArgumentException("AES-128 segment encryption cannot be combined with LL-HLS parts", nameof(encryption));
         Name = name;
+        Encryption = encryption;
         _window = new LiveWindow(targetDuration, windowDuration);
         _options = new LivePlaylistOptions
         {
@@ -29,8 +34,12 @@ public sealed class LiveRendition : ISegmentSink
             PartUri = partTarget is null ? null : (seq, i) => $"{seq}.{i}.ts",
             PartTarget = partTarget,
             CanSkip = true,
+            Key = encryption is null ? null : pdt => new HlsKey(LiveEncryption.KeyUri(encryption.Keys.Epoch(pdt))),
         };
     }
+
+    /// <summary>Null: segments are served in the clear; else each is AES-128 encrypted under its key period's key.</summary>
+    public LiveEncryption? Encryption { get; }
 
     public string Name { get; }
 
@@ -76,7 +85,7 @@ public sealed class LiveRendition : ISegmentSink
 
     private void AddSegment(SegmentInfo segment, byte[] bytes)
     {
-        _segments[segment.Sequence] = bytes;
+        _segments[segment.Sequence] = Encryption is { } e ? e.Encrypt(segment, bytes) : bytes;
         Interlocked.Exchange(ref _lastPublishedTicks, DateTimeOffset.UtcNow.UtcTicks);
         LiveWindowSnapshot snapshot;
         lock (_gate)
@@ -198,4 +207,18 @@ public sealed class LiveRegistry
         _channels.TryGetValue(channel, out var renditions) ? renditions.Values.OrderBy(r => r.Name).ToList() : [];
 
     public IReadOnlyCollection<string> Channels => _channels.Keys.ToList();
+}
+
+/// <summary>
+/// AES-128 for a live channel's renditions: segment <c>n</c> starting at program date-time <c>t</c> is encrypted with
+/// the channel's key for the key period of <c>t</c> and the IV <c>n</c> (implicit, RFC 8216 §5.2). Every rendition
+/// of a channel shares its key, served at <c>/live/{channel}/keys/{epoch}.key</c> (<see cref="KeyUri"/> is relative to
+/// a rendition's playlist, so a tokenised playlist URL carries its token to the key as well).
+/// </summary>
+public sealed record LiveEncryption(ContentKeys Keys, string Content)
+{
+    public static string KeyUri(long epoch) => $"../keys/{epoch}.key";
+
+    public byte[] Encrypt(SegmentInfo segment, ReadOnlySpan<byte> plain) =>
+        SegmentCipher.Encrypt(plain, Keys.Key(Content, Keys.Epoch(segment.ProgramDateTime)), SegmentCipher.SequenceIv(segment.Sequence));
 }
