@@ -61,6 +61,30 @@ public sealed class EncryptionSpecs
         await ffmpeg.WaitForExitAsync();
         Assert.True(ffmpeg.ExitCode == 0, await stderr);
         Assert.True(frames >= 25, $"{frames} frames decoded: {await stderr}");
+
+        // Its archive is encrypted as well, and stays so once the channel has stopped.
+        var from = await node.EventuallyAsync(async () =>
+        {
+            var main = (await node.GetJsonAsync("/api/v1/channels/locked/archive")).GetProperty("renditions").EnumerateArray().FirstOrDefault();
+            if (main.ValueKind != System.Text.Json.JsonValueKind.Object || main.GetProperty("earliest").ValueKind == System.Text.Json.JsonValueKind.Null) return null;
+            var earliest = main.GetProperty("earliest").GetDateTimeOffset();
+            return main.GetProperty("latest").GetDateTimeOffset() - earliest >= TimeSpan.FromSeconds(8) ? (DateTimeOffset?)earliest : null;
+        }, TimeSpan.FromSeconds(90), "8 s archived of locked");
+        (await node.Http.PostAsync("/api/v1/channels/locked/stop", null)).EnsureSuccessStatusCode();
+        var archived = $"/archive/locked/main/index-{from!.Value.ToUnixTimeSeconds() + 1}-6.m3u8";
+        var vod = Inspur.Media.Hls.PlaylistParser.ParseMedia(await node.Http.GetStringAsync(archived));
+        Assert.All(vod.Segments, s => Assert.Matches(@"^\.\./keys/\d+\.key$", s.Key?.Uri ?? ""));
+        Assert.All(vod.Segments, s => Assert.Equal(16, s.Key!.Iv?.Length));
+        var first = vod.Segments[0];
+        var archiveKey = await node.Http.GetByteArrayAsync($"/archive/locked/main/{first.Key!.Uri}");
+        var archivedPlain = SegmentCipher.Decrypt(await node.Http.GetByteArrayAsync($"/archive/locked/main/{first.Uri}"), archiveKey, first.Key.Iv!);
+        for (var i = 0; i < archivedPlain.Length; i += TsConstants.PacketSize) Assert.Equal(TsConstants.SyncByte, archivedPlain[i]);
+        using var replay = Process.Start(new ProcessStartInfo("ffmpeg", ["-v", "error", "-i", node.HttpUrl + archived, "-map", "0:v", "-f", "framecrc", "-"])
+        { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var replayErrors = replay.StandardError.ReadToEndAsync();
+        var replayed = (await replay.StandardOutput.ReadToEndAsync()).Split('\n').Count(l => l.Length > 0 && !l.StartsWith('#'));
+        await replay.WaitForExitAsync();
+        Assert.True(replay.ExitCode == 0 && replayed >= 100, $"{replayed} frames of the archive decoded: {await replayErrors}");
     }
 
     [Fact]
@@ -76,6 +100,15 @@ public sealed class EncryptionSpecs
         var clear = await ProblemAssert.IsProblemAsync(await node.Http.GetAsync($"/live/demo-1/keys/{now}.key"), HttpStatusCode.NotFound);
         Assert.Contains("not encrypted", clear.GetProperty("detail").GetString());
         await ProblemAssert.IsProblemAsync(await node.Http.GetAsync($"/live/nowhere/keys/{now}.key"), HttpStatusCode.NotFound);
+        var clearArchive = await ProblemAssert.IsProblemAsync(await node.Http.GetAsync($"/archive/demo-1/keys/{now}.key"), HttpStatusCode.NotFound);
+        Assert.Contains("not encrypted", clearArchive.GetProperty("detail").GetString());
+        await ProblemAssert.IsProblemAsync(await node.Http.GetAsync("/archive/demo-1/keys/1.2.key"), HttpStatusCode.BadRequest);
+        var clearShift = await node.EventuallyAsync(async () =>
+        {
+            using var shifted = await node.Http.GetAsync("/archive/demo-1/main/timeshift.m3u8?offset=0");
+            return shifted.IsSuccessStatusCode ? await shifted.Content.ReadAsStringAsync() : null;
+        }, TimeSpan.FromSeconds(60), "demo-1 archived");
+        Assert.DoesNotContain("#EXT-X-KEY", clearShift);
 
         var port = Repo.FreeUdpPort();
         using var sender = new TsSender(port);
@@ -88,6 +121,8 @@ public sealed class EncryptionSpecs
         var old = await ProblemAssert.IsProblemAsync(await node.Http.GetAsync($"/live/locked/keys/{epoch - 5}.key"), HttpStatusCode.NotFound);
         Assert.Contains("outside its live window", old.GetProperty("detail").GetString());
         await ProblemAssert.IsProblemAsync(await node.Http.GetAsync($"/live/locked/keys/{epoch + 5}.key"), HttpStatusCode.NotFound);
+        (await node.Http.GetAsync($"/archive/locked/keys/{epoch}.key")).EnsureSuccessStatusCode();
+        await ProblemAssert.IsProblemAsync(await node.Http.GetAsync($"/archive/locked/keys/{epoch + 5}.key"), HttpStatusCode.NotFound);
     }
 
     [Theory]

@@ -43,6 +43,29 @@ public sealed class NodeArchive(ArchiveSettings settings, TimeProvider clock)
     public RetentionReport? LastRetention { get; set; }
 
     /// <summary>A per-pipeline queue in front of the writer, so the stream thread never waits for the disk.</summary>
+    /// <summary>
+    /// Records with the channel's archive whether it is served encrypted (a marker file beside its renditions, so any node
+    /// serving this storage knows, even once the channel has stopped). Set at every pipeline start from the channel's config.
+    /// </summary>
+    public void MarkEncrypted(string channel, bool encrypted)
+    {
+        var marker = EncryptedMarker(channel);
+        if (encrypted == File.Exists(marker)) return;
+        if (encrypted)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+            File.WriteAllText(marker, "AES-128: this channel's archive is served encrypted\n");
+        }
+        else
+        {
+            File.Delete(marker);
+        }
+    }
+
+    public bool IsEncrypted(string channel) => File.Exists(EncryptedMarker(channel));
+
+    private string EncryptedMarker(string channel) => Path.Combine(Layout.ChannelDir(channel), ".encrypted");
+
     public ArchiveFeed Feed(string channel) => new(new ArchiveWriter(Layout, Usage), channel);
 }
 

@@ -47,6 +47,7 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, Nod
         var encryption = config.Encrypted ? new LiveEncryption(keys, channel.Value) : null;
         try
         {
+            archive.MarkEncrypted(channel.Value, config.Encrypted);
             return config.Transcode is { } transcode
                 ? StartTranscoded(channel, input, onAir, feed, transcode, part, encryption)
                 : StartPassthrough(channel, input, onAir, feed, part, encryption);

@@ -6,6 +6,8 @@ using Inspur.Domain.Epg;
 using Inspur.Host.Archive;
 using static Inspur.Domain.Epg.EpgReplies;
 using Inspur.Media.Archive;
+using Inspur.Media.Hls;
+using Inspur.Media.Protection;
 
 namespace Inspur.Host.Delivery;
 
@@ -22,7 +24,7 @@ public static partial class TimeShiftDelivery
     public static IEndpointRouteBuilder MapTimeShiftDelivery(this IEndpointRouteBuilder app)
     {
         string[] methods = ["GET", "HEAD"];
-        app.MapMethods("/archive/{channel}/{rendition}/index.m3u8", methods, (string channel, string rendition, HttpContext http, NodeArchive archive) =>
+        app.MapMethods("/archive/{channel}/{rendition}/index.m3u8", methods, (string channel, string rendition, HttpContext http, NodeArchive archive, ContentKeys keys) =>
         {
             if (BadNames(channel, rendition) is { } bad) return bad;
             var query = http.Request.Query;
@@ -40,44 +42,47 @@ public static partial class TimeShiftDelivery
             }
             else return Bad("end or duration is required with start");
 
-            return Range(http, archive, channel, rendition, from, to);
+            return Range(http, archive, keys, channel, rendition, from, to);
         });
-        app.MapMethods("/archive/{channel}/{rendition}/{file:regex(^index-.+\\.m3u8$)}", methods, (string channel, string rendition, string file, HttpContext http, NodeArchive archive) =>
+        app.MapMethods("/archive/{channel}/{rendition}/{file:regex(^index-.+\\.m3u8$)}", methods, (string channel, string rendition, string file, HttpContext http, NodeArchive archive,
+            ContentKeys keys) =>
         {
             if (BadNames(channel, rendition) is { } bad) return bad;
             var match = RangeName().Match(file);
             if (!match.Success) return Bad($"'{Cut(file)}' is not index-<from>-<duration>.m3u8 or index-<from>-now.m3u8");
             if (!TryTime(match.Groups[1].Value, "from", out var from, out var problem)) return problem!;
-            if (match.Groups[2].Value == "now") return Range(http, archive, channel, rendition, from, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
+            if (match.Groups[2].Value == "now") return Range(http, archive, keys, channel, rendition, from, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
             if (!TrySeconds(match.Groups[2].Value, "duration", out var duration, out problem)) return problem!;
-            return Range(http, archive, channel, rendition, from, from + duration);
+            return Range(http, archive, keys, channel, rendition, from, from + duration);
         });
-        app.MapMethods("/archive/{channel}/{rendition}/timeshift.m3u8", methods, (string channel, string rendition, HttpContext http, NodeArchive archive) =>
+        app.MapMethods("/archive/{channel}/{rendition}/timeshift.m3u8", methods, (string channel, string rendition, HttpContext http, NodeArchive archive, ContentKeys keys) =>
         {
             if (BadNames(channel, rendition) is { } bad) return bad;
             if (!TrySeconds(http.Request.Query["offset"], "offset", out var offset, out var problem, allowZero: true)) return problem!;
-            return Answer(http, () => archive.Playlists.LiveWithOffset(channel, rendition, offset, SegmentUri, GapUri), "no-cache");
+            var key = KeyFor(archive, keys, channel, up: false);
+            return Answer(http, () => archive.Playlists.LiveWithOffset(channel, rendition, offset, SegmentUri, GapUri, key), "no-cache");
         });
         // Catch-up of an EPG programme (VOD once it has ended) and start-over of the one on now (EVENT, grows as it airs).
         app.MapMethods("/archive/{channel}/{rendition}/catchup/{file}", methods, async (string channel, string rendition, string file, HttpContext http, NodeArchive archive,
-            IEpgService epg, CancellationToken ct) =>
+            ContentKeys keys, IEpgService epg, CancellationToken ct) =>
         {
             if (BadNames(channel, rendition) is { } bad) return bad;
             if (!file.EndsWith(".m3u8", StringComparison.Ordinal) || !Inspur.Domain.Epg.Programme.TryParseId(file[..^5], out var owner, out _) || owner.Value != channel)
                 return Bad($"'{Cut(file)}' is not {{programme id}}.m3u8 of a programme of {channel}");
             return await Guard(async () => await epg.ProgrammeAsync(file[..^5], ct) is ProgrammeFound found
-                ? ProgrammeRange(http, archive, rendition, found.Programme, up: true)
+                ? ProgrammeRange(http, archive, keys, rendition, found.Programme, up: true)
                 : NotFound($"no programme {file[..^5]} in the EPG"));
         });
         app.MapMethods("/archive/{channel}/{rendition}/startover.m3u8", methods, async (string channel, string rendition, HttpContext http, NodeArchive archive,
-            IEpgService epg, CancellationToken ct) =>
+            ContentKeys keys, IEpgService epg, CancellationToken ct) =>
         {
             if (BadNames(channel, rendition) is { } bad) return bad;
             return await Guard(async () => (await epg.NowNextAsync(new ChannelId(channel), DateTimeOffset.UtcNow, ct)).Now is { } now
-                ? ProgrammeRange(http, archive, rendition, now)
+                ? ProgrammeRange(http, archive, keys, rendition, now)
                 : NotFound($"the EPG has no programme on {channel} now"));
         });
-        app.MapMethods("/archive/{channel}/{rendition}/{day}/{hour}/{file}", methods, (string channel, string rendition, string day, string hour, string file, HttpContext http, NodeArchive archive) =>
+        app.MapMethods("/archive/{channel}/{rendition}/{day}/{hour}/{file}", methods, async (string channel, string rendition, string day, string hour, string file, HttpContext http,
+            NodeArchive archive, ContentKeys keys, CancellationToken ct) =>
         {
             if (BadNames(channel, rendition) is { } bad) return bad;
             if (!ArchiveLayout.TryParseDay(day, out var d) || !ArchiveLayout.TryParseHour(hour, out var h) || !ArchiveLayout.TryParseFileName(file, out var start, out var duration))
@@ -85,8 +90,38 @@ public static partial class TimeShiftDelivery
             if (ArchiveLayout.HourStart(start) != ArchiveLayout.HourStart(d, h)) return NotFound($"{file} does not belong in {day}/{hour}");
             var path = archive.Layout.SegmentPath(channel, rendition, start, duration);
             if (!File.Exists(path)) return NotFound($"{channel}/{rendition}/{day}/{hour}/{file} is not in the archive");
+            if (archive.IsEncrypted(channel))
+            {
+                byte[] plain;
+                try
+                {
+                    plain = await File.ReadAllBytesAsync(path, ct);
+                }
+                catch (FileNotFoundException)
+                {
+                    return NotFound($"{channel}/{rendition}/{day}/{hour}/{file} is not in the archive");
+                }
+
+                LiveDelivery.Headers(http, "private, max-age=86400, immutable");
+                return Results.Bytes(SegmentCipher.Encrypt(plain, keys.Key(channel, keys.Epoch(start)), ArchiveIv(start)), LiveDelivery.SegmentType, enableRangeProcessing: true);
+            }
+
             LiveDelivery.Headers(http, "public, max-age=86400, immutable");
             return Results.File(path, LiveDelivery.SegmentType, enableRangeProcessing: true);
+        });
+        app.MapMethods("/archive/{channel}/keys/{file}", methods, (string channel, string file, HttpContext http, NodeArchive archive, ContentKeys keys) =>
+        {
+            if (!ArchiveLayout.IsChannel(channel)) return Bad($"'{Cut(channel)}' is not a channel id");
+            var match = KeyName().Match(file);
+            if (!match.Success) return Bad($"'{Cut(file)}' is not a key name like 12345.key");
+            if (!archive.IsEncrypted(channel))
+                return Results.Problem($"the archive of {channel} is not encrypted; it has no keys", statusCode: StatusCodes.Status404NotFound, title: "No such key");
+            var epoch = long.Parse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture);
+            var now = DateTimeOffset.UtcNow;
+            if (epoch > keys.Epoch(now) + 1 || epoch < keys.Epoch(now - TimeSpan.FromHours(ChannelState.MaxArchiveHours)))
+                return Results.Problem($"key {epoch} of {channel} is outside what an archive can hold", statusCode: StatusCodes.Status404NotFound, title: "No such key");
+            LiveDelivery.Headers(http, "private, no-store");
+            return Results.Bytes(keys.Key(channel, epoch), "application/octet-stream");
         });
         app.MapGet("/api/v1/channels/{channel}/archive", (string channel, string? day, NodeArchive archive) =>
         {
@@ -114,11 +149,24 @@ public static partial class TimeShiftDelivery
 
     private static object Span(TimeRange r) => new { from = r.From, to = r.To };
 
-    private static IResult ProgrammeRange(HttpContext http, NodeArchive archive, string rendition, Programme programme, bool up = false)
+    private static IResult ProgrammeRange(HttpContext http, NodeArchive archive, ContentKeys keys, string rendition, Programme programme, bool up = false)
     {
         http.Response.Headers["X-Inspur-Programme"] = Uri.EscapeDataString(programme.Title);
-        return Range(http, archive, programme.ChannelId.Value, rendition, programme.Start, programme.Stop, up);
+        return Range(http, archive, keys, programme.ChannelId.Value, rendition, programme.Start, programme.Stop, up);
     }
+
+    /// <summary>
+    /// An encrypted channel's archived segment is served under its key period's key with its start (Unix ms) as IV, named
+    /// in the playlist (the archive's media sequence numbers come from the request, so they cannot be the IV).
+    /// </summary>
+    private static Func<ArchivedSegment, HlsKey>? KeyFor(NodeArchive archive, ContentKeys keys, string channel, bool up)
+    {
+        if (!archive.IsEncrypted(channel)) return null;
+        var prefix = up ? "../../keys/" : "../keys/";
+        return s => new HlsKey($"{prefix}{keys.Epoch(s.Start)}.key", ArchiveIv(s.Start));
+    }
+
+    private static byte[] ArchiveIv(DateTimeOffset start) => SegmentCipher.Iv(start.ToUnixTimeMilliseconds());
 
     private static async Task<IResult> Guard(Func<Task<IResult>> action)
     {
@@ -133,11 +181,13 @@ public static partial class TimeShiftDelivery
     }
 
     /// <param name="up">The playlist sits one folder below the rendition (catch-up), so its segment URIs climb one level.</param>
-    private static IResult Range(HttpContext http, NodeArchive archive, string channel, string rendition, DateTimeOffset from, DateTimeOffset to, bool up = false)
+    private static IResult Range(HttpContext http, NodeArchive archive, ContentKeys keys, string channel, string rendition, DateTimeOffset from, DateTimeOffset to,
+        bool up = false)
     {
         if (from > DateTimeOffset.UtcNow) return NotFound($"{from.UtcDateTime:O} is in the future", archive.Reader.Extent(channel, rendition));
         Func<ArchivedSegment, string> uri = up ? s => "../" + SegmentUri(s) : SegmentUri;
-        return Answer(http, () => archive.Playlists.Range(channel, rendition, from, to, uri, GapUri), to <= DateTimeOffset.UtcNow ? "public, max-age=60" : "no-cache");
+        var key = KeyFor(archive, keys, channel, up);
+        return Answer(http, () => archive.Playlists.Range(channel, rendition, from, to, uri, GapUri, key), to <= DateTimeOffset.UtcNow ? "public, max-age=60" : "no-cache");
     }
 
     private static IResult Answer(HttpContext http, Func<TimeShiftResult> build, string cacheControl)
@@ -221,4 +271,7 @@ public static partial class TimeShiftDelivery
 
     [GeneratedRegex(@"^index-(\d{1,12})-(\d{1,8}|now)\.m3u8\z")]
     private static partial Regex RangeName();
+
+    [GeneratedRegex(@"^(\d{1,15})\.key\z")]
+    private static partial Regex KeyName();
 }

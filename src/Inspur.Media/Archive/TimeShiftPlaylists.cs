@@ -49,8 +49,9 @@ public sealed class TimeShiftPlaylists(ArchiveReader reader, TimeProvider clock,
     /// </summary>
     /// <param name="segmentUri">The URI of an archived segment (the HTTP layer decides URLs).</param>
     /// <param name="gapUri">The URI for an EXT-X-GAP entry covering a hole; null turns holes into discontinuities.</param>
+    /// <param name="key">The AES-128 key (URI and IV) a segment is served under; null: in the clear.</param>
     public TimeShiftResult Range(string channel, string rendition, DateTimeOffset from, DateTimeOffset to,
-        Func<ArchivedSegment, string> segmentUri, Func<TimeRange, string>? gapUri = null)
+        Func<ArchivedSegment, string> segmentUri, Func<TimeRange, string>? gapUri = null, Func<ArchivedSegment, HlsKey>? key = null)
     {
         if (to <= from)
             throw new ArgumentException($"the end {to.UtcDateTime:O} must be after the start {from.UtcDateTime:O}", nameof(to));
@@ -63,17 +64,17 @@ public sealed class TimeShiftPlaylists(ArchiveReader reader, TimeProvider clock,
         if (segments.Count == 0) return new TimeShiftNotAvailable(new TimeRange(from, to), reader.Extent(channel, rendition));
         var finished = to <= clock.GetUtcNow();
         var offset = from > segments[0].Start ? from - segments[0].Start : TimeSpan.Zero;
-        return Build(segments, finished ? PlaylistType.Vod : PlaylistType.Event, finished, offset, segmentUri, gapUri);
+        return Build(segments, finished ? PlaylistType.Vod : PlaylistType.Event, finished, offset, segmentUri, gapUri, key);
     }
 
     /// <summary><c>[from, from + duration)</c>; see <see cref="Range(string, string, DateTimeOffset, DateTimeOffset, Func{ArchivedSegment, string}, Func{TimeRange, string}?)"/>.</summary>
     public TimeShiftResult Range(string channel, string rendition, DateTimeOffset from, TimeSpan duration,
-        Func<ArchivedSegment, string> segmentUri, Func<TimeRange, string>? gapUri = null)
+        Func<ArchivedSegment, string> segmentUri, Func<TimeRange, string>? gapUri = null, Func<ArchivedSegment, HlsKey>? key = null)
     {
         if (duration <= TimeSpan.Zero) throw new ArgumentException($"the duration must be positive; {duration} was asked", nameof(duration));
         if (duration > Options.MaxRange)
             throw new ArgumentException($"a time-shift playlist covers at most {Options.MaxRange.TotalHours:0.#} h; {duration.TotalHours:0.#} h was asked", nameof(duration));
-        return Range(channel, rendition, from, from + duration, segmentUri, gapUri);
+        return Range(channel, rendition, from, from + duration, segmentUri, gapUri, key);
     }
 
     /// <summary>
@@ -82,7 +83,7 @@ public sealed class TimeShiftPlaylists(ArchiveReader reader, TimeProvider clock,
     /// by one per segment as the window slides.
     /// </summary>
     public TimeShiftResult LiveWithOffset(string channel, string rendition, TimeSpan offset,
-        Func<ArchivedSegment, string> segmentUri, Func<TimeRange, string>? gapUri = null)
+        Func<ArchivedSegment, string> segmentUri, Func<TimeRange, string>? gapUri = null, Func<ArchivedSegment, HlsKey>? key = null)
     {
         if (offset < TimeSpan.Zero || offset > Options.MaxOffset)
             throw new ArgumentException($"the offset behind live must be 0–{Options.MaxOffset.TotalMinutes:0} min; {offset} was asked", nameof(offset));
@@ -93,11 +94,11 @@ public sealed class TimeShiftPlaylists(ArchiveReader reader, TimeProvider clock,
         var window = Options.LiveWindow > Options.SegmentDuration * 3 ? Options.LiveWindow : Options.SegmentDuration * 3;
         var segments = reader.Segments(channel, rendition, edge - window, edge).Where(s => s.End <= edge).ToList();
         if (segments.Count == 0) return new TimeShiftNotAvailable(new TimeRange(edge - window, edge), reader.Extent(channel, rendition));
-        return Build(segments, PlaylistType.Live, endList: false, TimeSpan.Zero, segmentUri, gapUri);
+        return Build(segments, PlaylistType.Live, endList: false, TimeSpan.Zero, segmentUri, gapUri, key);
     }
 
     private TimeShiftPlaylist Build(IReadOnlyList<ArchivedSegment> segments, PlaylistType type, bool endList, TimeSpan startOffset,
-        Func<ArchivedSegment, string> segmentUri, Func<TimeRange, string>? gapUri)
+        Func<ArchivedSegment, string> segmentUri, Func<TimeRange, string>? gapUri, Func<ArchivedSegment, HlsKey>? key)
     {
         var entries = new List<HlsSegment>(segments.Count + 4);
         var longest = Options.SegmentDuration;
@@ -122,6 +123,7 @@ public sealed class TimeShiftPlaylists(ArchiveReader reader, TimeProvider clock,
 
             entries.Add(new HlsSegment(segmentUri(s), s.Duration)
             {
+                Key = key?.Invoke(s),
                 ProgramDateTime = previous is null || afterGap || Options.ProgramDateTimeOnEverySegment ? s.Start : null,
                 Discontinuity = afterGap,
             });

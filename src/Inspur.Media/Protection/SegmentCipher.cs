@@ -11,10 +11,13 @@ public static class SegmentCipher
 {
     public const int IvLength = 16;
 
-    public static byte[] SequenceIv(long sequence)
+    public static byte[] SequenceIv(long sequence) => Iv(sequence);
+
+    /// <summary>An IV holding <paramref name="value"/> big-endian in its last eight bytes (e.g. an archived segment's start in Unix ms).</summary>
+    public static byte[] Iv(long value)
     {
         var iv = new byte[IvLength];
-        BinaryPrimitives.WriteInt64BigEndian(iv.AsSpan(8), sequence);
+        BinaryPrimitives.WriteInt64BigEndian(iv.AsSpan(8), value);
         return iv;
     }
 
