@@ -1,5 +1,6 @@
 using System.Net;
 using Inspur.Domain.Sessions;
+using Inspur.Host.Delivery;
 using Inspur.Testing;
 
 namespace Inspur.Host.Tests;
@@ -36,6 +37,25 @@ public sealed class PlaybackRequiredSpecs
         // Through the gate the request reaches the live endpoint, which knows no such channel.
         var notLive = await ProblemAssert.IsProblemAsync(await node.Http.GetAsync($"/p/{token}/live/any/main/index.m3u8"), HttpStatusCode.NotFound);
         Assert.Equal("Channel not live", notLive.GetProperty("title").GetString());
+
+        // URLs issued by PlaybackUrls with the same key (the playback API's and the admin preview's) pass this node's gate.
+        var urls = new PlaybackUrls(new PlaybackSettings { Keys = ring, RequireToken = true }, TimeProvider.System);
+        var preview = urls.Preview("/live/any/main/index.m3u8");
+        Assert.StartsWith("/p/", preview);
+        Assert.EndsWith("/live/any/main/index.m3u8", preview);
+        await ProblemAssert.IsProblemAsync(await node.Http.GetAsync(preview), HttpStatusCode.NotFound);
+        var archive = await ProblemAssert.IsProblemAsync(await node.Http.GetAsync(urls.Preview("/archive/any/main/timeshift.m3u8?offset=5")), HttpStatusCode.NotFound);
+        Assert.Equal("Not in the archive", archive.GetProperty("title").GetString());
+        Assert.Equal("/recordings/rec-1/index.m3u8", urls.Preview("/recordings/rec-1/index.m3u8"));
+        Assert.Equal("/live/any/master.m3u8", new PlaybackUrls(new PlaybackSettings { Keys = ring }, TimeProvider.System).Preview("/live/any/master.m3u8"));
+
+        var start = new SessionStart("acct-1", "stb-1", new PlaybackContent(ContentKind.Live, "any"));
+        var view = new SessionReplies.SessionView(new SessionId("ses-entry"), start, SessionPhase.Playing, SessionPosition.LiveEdge, 1, 1, now, now, now);
+        var entry = urls.Entry(view);
+        Assert.Matches(@"^/p/[A-Za-z0-9_.-]+/live/any/master\.m3u8$", entry);
+        Assert.Equal("Channel not live", (await ProblemAssert.IsProblemAsync(await node.Http.GetAsync(entry), HttpStatusCode.NotFound)).GetProperty("title").GetString());
+        var capped = PlaybackToken.Verify(urls.Token(view.SessionId, start, TimeSpan.FromDays(30)), ring, DateTimeOffset.UtcNow).Claims!;
+        Assert.Equal(new Inspur.Actors.Sessions.SessionSettings().TokenLifetime, capped.ExpiresAt - capped.IssuedAt);
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class PlaybackGate(RequestDelegate next, PlaybackSettings settings
             return Refuse(http, StatusCodes.Status403Forbidden, "Playback revoked", $"session '{claims.SessionId}' has ended or its subscriber was suspended");
         }
 
-        heartbeats.Seen(claims.SessionId);
+        if (!claims.SessionId.Value.StartsWith(PlaybackUrls.PreviewSessionPrefix, StringComparison.Ordinal)) heartbeats.Seen(claims.SessionId);
         http.Items[ClaimsKey] = claims;
         http.Request.Path = new PathString(media.ToString());
         return next(http);

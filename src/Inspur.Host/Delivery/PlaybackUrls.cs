@@ -11,6 +11,11 @@ namespace Inspur.Host.Delivery;
 /// </summary>
 public sealed class PlaybackUrls(PlaybackSettings settings, TimeProvider time)
 {
+    /// <summary>Session ids of operator previews: no session entity stands behind them, so the gate reports no heartbeat for them.</summary>
+    public const string PreviewSessionPrefix = "preview-";
+
+    public static readonly TimeSpan PreviewLifetime = TimeSpan.FromHours(1);
+
     /// <summary>A token binding the session, subscriber, device and content, valid from now for the token lifetime (or less).</summary>
     public string Token(SessionId session, SessionStart start, TimeSpan? lifetime = null)
     {
@@ -30,6 +35,21 @@ public sealed class PlaybackUrls(PlaybackSettings settings, TimeProvider time)
             ContentKind.Archive => ArchiveFrom(token, channel, rendition, session.Position.At ?? session.StartedAt),
             _ => throw new NotSupportedException($"{session.Start.Content.Kind} playback is not served yet"),
         };
+    }
+
+    /// <summary>
+    /// The admin preview's URL for a plain <c>/live/{channel}/…</c> or <c>/archive/{channel}/…</c> path: unchanged where
+    /// tokens are not required, else the same path behind a token for the operator, good for <see cref="PreviewLifetime"/>.
+    /// </summary>
+    public string Preview(string plainPath)
+    {
+        if (!settings.RequireToken) return plainPath;
+        var parts = plainPath.Split('/', 4);
+        if (parts.Length < 4 || parts[0].Length != 0 || !PlaybackContent.TryParseKind(parts[1], out var kind) || kind == ContentKind.Vod) return plainPath;
+        var channel = Uri.UnescapeDataString(parts[2]);
+        if (!ChannelId.IsValid(channel)) return plainPath;
+        var session = new SessionId($"{PreviewSessionPrefix}{Guid.NewGuid():N}"[..(PreviewSessionPrefix.Length + 20)]);
+        return $"{PlaybackGate.Prefix}{Token(session, new SessionStart("operator", "admin-preview", new PlaybackContent(kind, channel)), PreviewLifetime)}{plainPath}";
     }
 
     public static string LiveMaster(string token, ChannelId channel) => $"{PlaybackGate.Prefix}{token}/live/{channel}/master.m3u8";
