@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Inspur.Actors.Channels;
 using Inspur.Actors.Configuration;
 using Inspur.Actors.Recordings;
+using Inspur.Actors.Sessions;
 using Inspur.Media.Live;
 using Inspur.Host.Admin;
 using Inspur.Host.Api;
@@ -37,6 +38,7 @@ public static class InspurHost
         var hoconDir = builder.Configuration["Inspur:HoconDir"] ?? Path.Combine(AppContext.BaseDirectory, "hocon");
         var akkaConfig = InspurAkkaConfig.Build(settings, hoconDir);
         var roles = InspurAkkaConfig.Roles(akkaConfig);
+        var playback = PlaybackSettings.Read(builder.Configuration);
 
         builder.Host.UseSerilog((context, logger) =>
         {
@@ -52,7 +54,7 @@ public static class InspurHost
                 loggers.ClearLoggers();
                 loggers.AddLogger<AkkaSerilogLogger>();
             });
-            akka.WithInspurNode(akkaConfig).WithChannelActors(roles).WithEpgActors(roles).WithRecordingActors(roles);
+            akka.WithInspurNode(akkaConfig).WithChannelActors(roles).WithEpgActors(roles).WithRecordingActors(roles).WithSessionActors(roles, playback.Sessions);
         });
 
         builder.Services.AddSingleton(settings);
@@ -74,6 +76,9 @@ public static class InspurHost
         builder.Services.AddSingleton(RecordingSettings.Read(builder.Configuration, Path.GetFullPath(settings.DataDir)));
         builder.Services.AddSingleton<IRecordingExporter, RecordingExporter>();
         builder.Services.AddInspurRecordings();
+        builder.Services.AddSingleton(playback);
+        builder.Services.AddInspurSessions(playback.Sessions);
+        builder.Services.AddSingleton<PlaybackUrls>();
         builder.Services.AddSingleton(DemoSettings.Read(builder.Configuration));
         builder.Services.AddHostedService<DemoChannels>();
         builder.Services.AddProblemDetails();
@@ -88,6 +93,9 @@ public static class InspurHost
             error is not null || (context.Response.StatusCode >= 500 && !HealthEndpoints.IsProbe(context.Request.Path))
                 ? Serilog.Events.LogEventLevel.Error
                 : HealthEndpoints.IsProbe(context.Request.Path) ? Serilog.Events.LogEventLevel.Debug : Serilog.Events.LogEventLevel.Information);
+        // The gate rewrites /p/{token}/… to the plain route before routing sees the path.
+        app.UsePlaybackGate();
+        app.UseRouting();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseHttpMetrics();
@@ -96,6 +104,7 @@ public static class InspurHost
         app.MapChannelApi();
         app.MapEpgApi();
         app.MapRecordingApi();
+        app.MapSessionApi();
         app.MapInspurAdmin();
         app.MapLiveDelivery();
         app.MapTimeShiftDelivery();
@@ -106,6 +115,8 @@ public static class InspurHost
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
+            if (playback.EphemeralKeys)
+                app.Logger.LogWarning("no Inspur:Playback:Keys configured: playback tokens are signed with a random key valid on this node until it stops");
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
             foreach (var address in addresses ?? [])
                 Console.WriteLine($"Inspur.Akka node is up: open {address}/ (roles: {string.Join(",", roles)})");

@@ -5,6 +5,7 @@ using Inspur.Domain.Channels;
 using Inspur.Domain.Epg;
 using Inspur.Domain.Recordings;
 using Inspur.Domain.Serialization;
+using Inspur.Domain.Sessions;
 using static Inspur.Domain.Channels.ChannelCommands;
 using static Inspur.Domain.Channels.ChannelEvents;
 using static Inspur.Domain.Channels.ChannelQueries;
@@ -49,6 +50,11 @@ public sealed class InspurSerializerSpecs : IDisposable
     private static readonly RecordingId Rec = new("rec-0123456789abcdef0123");
     private static readonly RecordingRequest Request = new(Id, "main", At, At.AddMinutes(30)) { Title = "新闻联播", ProgrammeId = "cctv-1-1795487415" };
     private static readonly RecordingFiles Files = new(900, 123_456_789, TimeSpan.FromMinutes(30), At, [new RecordingGap(At.AddMinutes(1), At.AddMinutes(2))]);
+
+    private static readonly SessionId Ses = new("ses-0123456789abcdef0123");
+    private static readonly SessionStart Watch = new("acct-1001", "00:1A:2B:3C:4D:5E", PlaybackContent.Live(Id));
+    private static readonly SessionPosition Behind = SessionPosition.Live(TimeSpan.FromSeconds(12.5));
+    private static readonly SessionPosition Programme = SessionPosition.Archive(At);
 
     public static readonly IReadOnlyList<IInspurMessage> Samples =
     [
@@ -119,6 +125,29 @@ public sealed class InspurSerializerSpecs : IDisposable
         new RecordingReplies.RecordingRejected(Rec, RecordingRejection.AlreadyExists, "taken"),
         new RecordingState(Rec, Request, RecordingPhase.Completed, 4, At, At) { Files = Files },
         RecordingState.Empty(Rec),
+        new SessionCommands.StartSession(Ses, Watch, SessionPosition.LiveEdge),
+        new SessionCommands.StartSession(Ses, Watch with { Content = PlaybackContent.Archive(Id) }, Programme),
+        new SessionCommands.PauseSession(Ses),
+        new SessionCommands.ResumeSession(Ses),
+        new SessionCommands.SeekSession(Ses, Behind),
+        new SessionCommands.SetSessionRate(Ses, -4),
+        new SessionCommands.EndSession(Ses, SessionEndReason.Revoked),
+        new SessionCommands.SessionHeartbeat(Ses, At),
+        new SessionQueries.GetSession(Ses),
+        new SessionEvents.SessionStarted(Ses, Watch, Behind, At),
+        new SessionEvents.SessionPaused(Ses, Programme, At),
+        new SessionEvents.SessionResumed(Ses, At),
+        new SessionEvents.SessionSeeked(Ses, Programme, At),
+        new SessionEvents.SessionRateChanged(Ses, 8, Behind, At),
+        new SessionEvents.SessionEnded(Ses, SessionEndReason.Idle, Behind, At),
+        new SessionReplies.SessionView(Ses, Watch, SessionPhase.Paused, Behind, 1, 3, At, At, At) { LastSeen = At },
+        new SessionReplies.SessionView(Ses, Watch, SessionPhase.Ended, Programme, 2, 5, At, At, At) { EndReason = SessionEndReason.Kicked },
+        new SessionReplies.SessionRejected(Ses, SessionRejection.Ended, "session has ended"),
+        new SessionState(Ses, Watch, SessionPhase.Paused, Behind, 2, At, 4, At, At),
+        new SessionState(Ses, Watch, SessionPhase.Ended, Programme, 1, At, 5, At, At) { EndReason = SessionEndReason.Stopped },
+        SessionState.Empty(Ses),
+        new PlaybackRevocations.SessionRevoked(Ses, At),
+        new PlaybackRevocations.SubscriberRevoked("acct-1001", At),
     ];
 
 

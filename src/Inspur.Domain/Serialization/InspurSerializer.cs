@@ -6,6 +6,7 @@ using Akka.Serialization;
 using Inspur.Domain.Channels;
 using Inspur.Domain.Epg;
 using Inspur.Domain.Recordings;
+using Inspur.Domain.Sessions;
 
 namespace Inspur.Domain.Serialization;
 
@@ -74,6 +75,25 @@ public sealed class InspurSerializer : SerializerWithStringManifest
         ["recording-view.v1"] = typeof(RecordingReplies.RecordingView),
         ["recording-rejected.v1"] = typeof(RecordingReplies.RecordingRejected),
         ["recording-state.v1"] = typeof(RecordingState),
+        ["session-start.v1"] = typeof(SessionCommands.StartSession),
+        ["session-pause.v1"] = typeof(SessionCommands.PauseSession),
+        ["session-resume.v1"] = typeof(SessionCommands.ResumeSession),
+        ["session-seek.v1"] = typeof(SessionCommands.SeekSession),
+        ["session-set-rate.v1"] = typeof(SessionCommands.SetSessionRate),
+        ["session-end.v1"] = typeof(SessionCommands.EndSession),
+        ["session-heartbeat.v1"] = typeof(SessionCommands.SessionHeartbeat),
+        ["session-get.v1"] = typeof(SessionQueries.GetSession),
+        ["session-started.v1"] = typeof(SessionEvents.SessionStarted),
+        ["session-paused.v1"] = typeof(SessionEvents.SessionPaused),
+        ["session-resumed.v1"] = typeof(SessionEvents.SessionResumed),
+        ["session-seeked.v1"] = typeof(SessionEvents.SessionSeeked),
+        ["session-rate-changed.v1"] = typeof(SessionEvents.SessionRateChanged),
+        ["session-ended.v1"] = typeof(SessionEvents.SessionEnded),
+        ["session-view.v1"] = typeof(SessionReplies.SessionView),
+        ["session-rejected.v1"] = typeof(SessionReplies.SessionRejected),
+        ["session-state.v1"] = typeof(SessionState),
+        ["playback-session-revoked.v1"] = typeof(PlaybackRevocations.SessionRevoked),
+        ["playback-subscriber-revoked.v1"] = typeof(PlaybackRevocations.SubscriberRevoked),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);
@@ -110,6 +130,7 @@ public sealed class InspurSerializer : SerializerWithStringManifest
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         options.Converters.Add(new ChannelIdConverter());
         options.Converters.Add(new RecordingIdConverter());
+        options.Converters.Add(new SessionIdConverter());
         options.Converters.Add(new JsonStringEnumConverter());
         return options;
     }
@@ -129,6 +150,15 @@ public sealed class InspurSerializer : SerializerWithStringManifest
             new(reader.GetString() ?? throw new JsonException("recording id must be a string"));
 
         public override void Write(Utf8JsonWriter writer, RecordingId value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.Value);
+    }
+
+    private sealed class SessionIdConverter : JsonConverter<SessionId>
+    {
+        public override SessionId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            new(reader.GetString() ?? throw new JsonException("session id must be a string"));
+
+        public override void Write(Utf8JsonWriter writer, SessionId value, JsonSerializerOptions options) =>
             writer.WriteStringValue(value.Value);
     }
 }

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Inspur.Domain.Sessions;
+using static Inspur.Domain.Sessions.PlaybackRevocations;
+
+namespace Inspur.Actors.Sessions;
+
+/// <summary>
+/// The node-local set of revoked sessions and subscribers the delivery gate checks on every request without asking an
+/// actor; fed by <see cref="PlaybackRevocationListener"/> from every node. An entry is kept for the token lifetime, after
+/// which every token it covers has expired anyway.
+/// </summary>
+public sealed class PlaybackRevocationList(SessionSettings settings)
+{
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _subscribers = new(StringComparer.Ordinal);
+
+    public int Count => _sessions.Count + _subscribers.Count;
+
+    public void Apply(IRevocation revocation)
+    {
+        switch (revocation)
+        {
+            case SessionRevoked s:
+                _sessions.AddOrUpdate(s.SessionId.Value, s.At, (_, known) => known > s.At ? known : s.At);
+                break;
+            case SubscriberRevoked s:
+                _subscribers.AddOrUpdate(s.SubscriberId, s.At, (_, known) => known > s.At ? known : s.At);
+                break;
+        }
+    }
+
+    /// <summary>Its session has ended or been revoked, or its subscriber was revoked at or after the token was issued.</summary>
+    public bool IsRevoked(PlaybackClaims claims) => Check(claims) != RevokedBy.None;
+
+    /// <summary>Why the token is refused: its session has ended (the entity knows), or its subscriber was revoked (the entity may not know yet).</summary>
+    public RevokedBy Check(PlaybackClaims claims)
+    {
+        if (!_sessions.IsEmpty && _sessions.ContainsKey(claims.SessionId.Value)) return RevokedBy.Session;
+        return !_subscribers.IsEmpty && _subscribers.TryGetValue(claims.SubscriberId, out var at) && claims.IssuedAt <= at ? RevokedBy.Subscriber : RevokedBy.None;
+    }
+
+    /// <summary>Forgets revocations older than the token lifetime.</summary>
+    public void Prune(DateTimeOffset now)
+    {
+        var before = now - settings.TokenLifetime;
+        foreach (var (key, at) in _sessions)
+        {
+            if (at < before) _sessions.TryRemove(key, out _);
+        }
+
+        foreach (var (key, at) in _subscribers)
+        {
+            if (at < before) _subscribers.TryRemove(key, out _);
+        }
+    }
+}
+
+/// <summary>What a token is refused for, if anything.</summary>
+public enum RevokedBy
+{
+    None,
+    Session,
+    Subscriber,
+}
+
+/// <summary>One per node: subscribes to <see cref="PlaybackRevocations.Topic"/> and keeps the node's <see cref="PlaybackRevocationList"/>.</summary>
+public sealed class PlaybackRevocationListener : ReceiveActor, IWithTimers
+{
+    private sealed record Prune
+    {
+        public static readonly Prune Instance = new();
+    }
+
+    public PlaybackRevocationListener(PlaybackRevocationList list)
+    {
+        Receive<SubscribeAck>(_ => { });
+        Receive<IRevocation>(list.Apply);
+        Receive<Prune>(_ => list.Prune(DateTimeOffset.UtcNow));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(Topic, Self));
+        Timers.StartPeriodicTimer("prune", Prune.Instance, TimeSpan.FromMinutes(1));
+    }
+}

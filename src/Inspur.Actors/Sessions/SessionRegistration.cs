@@ -1,0 +1,43 @@
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.DependencyInjection;
+using Akka.Hosting;
+using Inspur.Actors.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Inspur.Actors.Sessions;
+
+/// <summary>Registers the <c>session</c> entity, the node's revocation listener and the session facades, next to the actors.</summary>
+public static class SessionRegistration
+{
+    /// <summary>The <c>session</c> entity on <c>edge</c> nodes (proxied elsewhere) and a revocation listener on every node.</summary>
+    public static AkkaConfigurationBuilder WithSessionActors(this AkkaConfigurationBuilder builder, IReadOnlyList<string> roles, SessionSettings settings)
+    {
+        if (roles.Contains(InspurRoles.Edge))
+        {
+            builder.WithShardRegion<SessionActor>(SessionActor.EntityTypeName,
+                (_, _, resolver) => entityId => resolver.Props<SessionActor>(entityId),
+                new SessionMessageExtractor(),
+                new ShardOptions
+                {
+                    Role = InspurRoles.Edge,
+                    StateStoreMode = StateStoreMode.DData,
+                    RememberEntities = false,
+                    // The entity's own idle timeout ends it first; sharding must not stop it silently before.
+                    PassivateIdleEntityAfter = settings.IdleTimeout * 2 + TimeSpan.FromSeconds(10),
+                });
+        }
+        else
+        {
+            builder.WithShardRegionProxy<SessionActor>(SessionActor.EntityTypeName, InspurRoles.Edge, new SessionMessageExtractor());
+        }
+
+        return builder.WithActors((system, _, resolver) => system.ActorOf(resolver.Props<PlaybackRevocationListener>(), "playback-revocations"));
+    }
+
+    public static IServiceCollection AddInspurSessions(this IServiceCollection services, SessionSettings settings) =>
+        services.AddSingleton(settings)
+            .AddSingleton<PlaybackRevocationList>()
+            .AddSingleton<SessionHeartbeats>()
+            .AddSingleton<ISessionService, SessionService>();
+}

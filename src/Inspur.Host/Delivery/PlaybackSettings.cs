@@ -1,0 +1,77 @@
+using System.Globalization;
+using Inspur.Actors.Sessions;
+using Inspur.Domain.Sessions;
+
+namespace Inspur.Host.Delivery;
+
+/// <summary>
+/// Playback token and session settings (section <c>Inspur:Playback</c>): <c>Keys:&lt;keyId&gt;</c> (base64, ≥ 32 bytes),
+/// <c>SigningKey</c> (the key id that signs; optional with one key), <c>RequireToken</c> (default false),
+/// <c>TokenLifetime</c>, <c>IdleTimeout</c>, <c>HeartbeatInterval</c> (hh:mm:ss or seconds) and <c>DirectStart</c>.
+/// </summary>
+public sealed class PlaybackSettings
+{
+    public required PlaybackKeyRing Keys { get; init; }
+
+    /// <summary>No key configured: a random one, valid on this node until it stops (demo and development only).</summary>
+    public bool EphemeralKeys { get; init; }
+
+    /// <summary>When true, plain <c>/live/…</c> and <c>/archive/…</c> media answer 403; only <c>/p/{token}/…</c> plays. Production sets it.</summary>
+    public bool RequireToken { get; init; }
+
+    /// <summary>
+    /// Temporary, until <c>POST /api/v1/playback</c> (entitlement and limits) exists: <c>POST /api/v1/sessions</c> starts a
+    /// session without any check. It returns no URL, so it grants nothing; off by default.
+    /// </summary>
+    public bool DirectStart { get; init; }
+
+    public SessionSettings Sessions { get; init; } = new();
+
+    public static PlaybackSettings Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Inspur:Playback");
+        var keys = section.GetSection("Keys").GetChildren().Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!, StringComparer.Ordinal);
+        var requireToken = Bool(section, "RequireToken");
+        if (requireToken && keys.Count == 0)
+            throw new InvalidOperationException("Inspur:Playback:RequireToken is true but no Inspur:Playback:Keys:<keyId> is configured: every node must share the signing keys");
+        PlaybackKeyRing ring;
+        try
+        {
+            ring = keys.Count == 0 ? PlaybackKeyRing.Ephemeral() : PlaybackKeyRing.FromBase64(keys, section["SigningKey"]);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"Inspur:Playback:Keys: {ex.Message}", ex);
+        }
+
+        var defaults = new SessionSettings();
+        return new PlaybackSettings
+        {
+            Keys = ring,
+            EphemeralKeys = keys.Count == 0,
+            RequireToken = requireToken,
+            DirectStart = Bool(section, "DirectStart"),
+            Sessions = new SessionSettings
+            {
+                IdleTimeout = Duration(section, "IdleTimeout", defaults.IdleTimeout),
+                HeartbeatInterval = Duration(section, "HeartbeatInterval", defaults.HeartbeatInterval),
+                TokenLifetime = Duration(section, "TokenLifetime", defaults.TokenLifetime),
+            },
+        };
+    }
+
+    private static bool Bool(IConfigurationSection section, string key) =>
+        section[key] is not { } text ? false
+        : bool.TryParse(text, out var value) ? value
+        : throw new InvalidOperationException($"Inspur:Playback:{key} '{text}' must be true or false");
+
+    /// <summary>hh:mm:ss, or a number of seconds; positive.</summary>
+    private static TimeSpan Duration(IConfigurationSection section, string key, TimeSpan fallback)
+    {
+        if (section[key] is not { } text) return fallback;
+        if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and < 31_536_000)
+            return TimeSpan.FromSeconds(seconds);
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero) return span;
+        throw new InvalidOperationException($"Inspur:Playback:{key} '{text}' must be a positive duration (hh:mm:ss or seconds)");
+    }
+}

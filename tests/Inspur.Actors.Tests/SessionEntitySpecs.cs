@@ -1,0 +1,136 @@
+using Akka.Hosting;
+using Inspur.Actors.Configuration;
+using Inspur.Actors.Sessions;
+using Inspur.Domain.Channels;
+using Inspur.Domain.Sessions;
+using Inspur.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using static Inspur.Domain.Sessions.SessionReplies;
+
+namespace Inspur.Actors.Tests;
+
+/// <summary>
+/// The production wiring of the <c>session</c> entity on a real journal: state changes survive a restart, heartbeats are
+/// kept in memory only and hold off the idle timeout, an idle session ends by itself, and an ended session is revoked in
+/// the node's revocation list through distributed pub-sub.
+/// </summary>
+public sealed class SessionEntitySpecs
+{
+    private static readonly SessionSettings Settings = new() { IdleTimeout = TimeSpan.FromSeconds(2), HeartbeatInterval = TimeSpan.FromMilliseconds(200) };
+    private static readonly SessionStart Archive = new("acct-1", "stb-1", PlaybackContent.Archive(new ChannelId("cctv-1")));
+    private static readonly SessionStart Live = new("acct-1", "stb-1", PlaybackContent.Live(new ChannelId("cctv-1")));
+
+    [Fact]
+    public Task Recovers_on_sqlite() => WriteStopRecover(Repo.TempDir("session-recovery-sqlite"), null);
+
+    [Fact]
+    public async Task Recovers_on_postgres()
+    {
+        await using var db = await PostgresDatabase.CreateAsync();
+        await WriteStopRecover(Repo.TempDir("session-recovery-pg"), db.ConnectionString);
+    }
+
+    private static async Task WriteStopRecover(string dataDir, string? postgres)
+    {
+        var (watching, stopped) = (new SessionId("ses-watching"), new SessionId("ses-stopped"));
+        var programme = DateTimeOffset.UtcNow.AddHours(-1);
+        var slow = Settings with { IdleTimeout = TimeSpan.FromMinutes(5) };
+        using (var first = await StartAsync(dataDir, postgres, slow))
+        {
+            var sessions = first.Services.GetRequiredService<ISessionService>();
+            Assert.IsType<SessionView>(await sessions.StartAsync(watching, Archive, SessionPosition.Archive(programme)));
+            Assert.IsType<SessionView>(await sessions.SeekAsync(watching, SessionPosition.Archive(programme.AddMinutes(10))));
+            Assert.IsType<SessionView>(await sessions.PauseAsync(watching));
+            Assert.IsType<SessionView>(await sessions.StartAsync(stopped, Live, SessionPosition.LiveEdge));
+            var ended = Assert.IsType<SessionView>(await sessions.EndAsync(stopped, SessionEndReason.Stopped));
+            Assert.Equal((SessionPhase.Ended, SessionEndReason.Stopped), (ended.Phase, ended.EndReason));
+            await first.StopAsync();
+        }
+
+        using var second = await StartAsync(dataDir, postgres, slow);
+        var again = second.Services.GetRequiredService<ISessionService>();
+        var recovered = Assert.IsType<SessionView>(await again.GetAsync(watching));
+        Assert.Equal((SessionPhase.Paused, Archive, 3L), (recovered.Phase, recovered.Start, recovered.Version));
+        // Paused a moment after the seek, at rate 1: a few milliseconds on, and not moving since.
+        Assert.InRange(recovered.Position.At!.Value - programme.AddMinutes(10), TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Assert.Equal(recovered.Position, Assert.IsType<SessionView>(await again.GetAsync(watching)).Position);
+        Assert.Null(recovered.LastSeen);
+        var end = Assert.IsType<SessionView>(await again.GetAsync(stopped));
+        Assert.Equal((SessionPhase.Ended, SessionEndReason.Stopped), (end.Phase, end.EndReason));
+        Assert.Equal(SessionRejection.Ended, Assert.IsType<SessionRejected>(await again.ResumeAsync(stopped)).Reason);
+        Assert.Equal(SessionRejection.NotFound, Assert.IsType<SessionRejected>(await again.GetAsync(new SessionId("ses-never"))).Reason);
+    }
+
+    [Fact]
+    public async Task Heartbeats_hold_off_the_idle_timeout_then_the_session_ends_idle_and_is_revoked()
+    {
+        using var node = await StartAsync(Repo.TempDir("session-idle"), null, Settings);
+        var sessions = node.Services.GetRequiredService<ISessionService>();
+        var heartbeats = node.Services.GetRequiredService<SessionHeartbeats>();
+        var revocations = node.Services.GetRequiredService<PlaybackRevocationList>();
+        var id = new SessionId("ses-idle");
+        var claims = new PlaybackClaims(id, Live.SubscriberId, Live.DeviceId, Live.Content, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1));
+        Assert.IsType<SessionView>(await sessions.StartAsync(id, Live, SessionPosition.LiveEdge));
+
+        // Heartbeats for two idle timeouts: still playing, last seen recently. Reading it (GET) is no heartbeat.
+        var until = DateTimeOffset.UtcNow + Settings.IdleTimeout * 2;
+        while (DateTimeOffset.UtcNow < until)
+        {
+            heartbeats.Seen(id);
+            await Task.Delay(50);
+        }
+
+        var playing = Assert.IsType<SessionView>(await sessions.GetAsync(id));
+        Assert.Equal(SessionPhase.Playing, playing.Phase);
+        Assert.NotNull(playing.LastSeen);
+        Assert.False(revocations.IsRevoked(claims));
+        // Coalesced: far fewer heartbeats left than were reported (one per 200 ms at most).
+        Assert.InRange(heartbeats.Sent, 1, 4 * 5 + 2);
+
+        var ended = await Eventually(async () => await sessions.GetAsync(id) is SessionView { Phase: SessionPhase.Ended } v ? v : null, "the idle end");
+        Assert.Equal(SessionEndReason.Idle, ended.EndReason);
+        await Eventually(() => Task.FromResult(revocations.IsRevoked(claims) ? (object)true : null), "the revocation of the ended session");
+    }
+
+    [Fact]
+    public async Task A_revoked_subscriber_is_refused_for_tokens_issued_before_not_after()
+    {
+        using var node = await StartAsync(Repo.TempDir("session-revoke"), null, Settings);
+        var sessions = node.Services.GetRequiredService<ISessionService>();
+        var revocations = node.Services.GetRequiredService<PlaybackRevocationList>();
+        var before = new PlaybackClaims(new SessionId("ses-a"), "acct-9", "stb-9", Live.Content, DateTimeOffset.UtcNow.AddSeconds(-10), DateTimeOffset.UtcNow.AddHours(1));
+
+        sessions.RevokeSubscriber("acct-9");
+
+        Assert.True(revocations.IsRevoked(before));
+        Assert.False(revocations.IsRevoked(before with { IssuedAt = DateTimeOffset.UtcNow.AddSeconds(2) }));
+        Assert.False(revocations.IsRevoked(before with { SubscriberId = "acct-8" }));
+        Assert.Throws<ArgumentException>(() => sessions.RevokeSubscriber("no/such"));
+    }
+
+    private static async Task<T> Eventually<T>(Func<Task<T?>> probe, string what) where T : class
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            if (await probe() is { } value) return value;
+            if (limit.IsCancellationRequested) throw new TimeoutException($"{what} did not happen within 30 s");
+            await Task.Delay(100, CancellationToken.None);
+        }
+    }
+
+    private static async Task<IHost> StartAsync(string dataDir, string? postgres, SessionSettings settings)
+    {
+        var config = TestConfig.Node(dataDir, postgres);
+        var roles = InspurAkkaConfig.Roles(config);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddAkka("inspur", (akka, _) => akka.WithInspurNode(config).WithSessionActors(roles, settings));
+        builder.Services.AddInspurSessions(settings);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}
