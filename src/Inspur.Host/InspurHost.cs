@@ -2,10 +2,12 @@ using Akka.Hosting;
 using Inspur.Actors.Channels;
 using Inspur.Actors.Configuration;
 using Inspur.Actors.Recordings;
+using Inspur.Actors.Subscribers;
 using Inspur.Media.Live;
 using Inspur.Host.Admin;
 using Inspur.Host.Api;
 using Inspur.Host.Archive;
+using Inspur.Host.Boss;
 using Inspur.Host.Delivery;
 using Inspur.Host.Demo;
 using Inspur.Host.Health;
@@ -50,7 +52,7 @@ public static class InspurHost
                 loggers.ClearLoggers();
                 loggers.AddLogger<AkkaSerilogLogger>();
             });
-            akka.WithInspurNode(akkaConfig).WithChannelActors(roles).WithEpgActors(roles).WithRecordingActors(roles);
+            akka.WithInspurNode(akkaConfig).WithChannelActors(roles).WithEpgActors(roles).WithRecordingActors(roles).WithSubscriberActors(roles);
         });
 
         builder.Services.AddSingleton(settings);
@@ -70,6 +72,9 @@ public static class InspurHost
         builder.Services.AddSingleton(RecordingSettings.Read(builder.Configuration, Path.GetFullPath(settings.DataDir)));
         builder.Services.AddSingleton<IRecordingExporter, RecordingExporter>();
         builder.Services.AddInspurRecordings();
+        builder.Services.AddInspurSubscribers();
+        builder.Services.AddSingleton(BossSettings.Read(builder.Configuration));
+        builder.Services.AddSingleton<BossAuthenticator>();
         builder.Services.AddSingleton(DemoSettings.Read(builder.Configuration));
         builder.Services.AddHostedService<DemoChannels>();
         builder.Services.AddProblemDetails();
@@ -92,6 +97,7 @@ public static class InspurHost
         app.MapChannelApi();
         app.MapEpgApi();
         app.MapRecordingApi();
+        app.MapBossApi();
         app.MapInspurAdmin();
         app.MapLiveDelivery();
         app.MapTimeShiftDelivery();

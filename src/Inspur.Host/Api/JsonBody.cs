@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Inspur.Host.Api;
@@ -96,6 +97,24 @@ public static class JsonBody
         errors[name] = [$"{name} must be true or false, not {Kind(value)}"];
         return null;
     }
+
+    /// <summary>Absent or null is null; else an ISO 8601 time with an offset or Unix seconds, or an error naming the field.</summary>
+    public static DateTimeOffset? OptionalTime(JsonElement body, string name, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var unix) && unix is >= 0 and < 253_402_300_800)
+            return DateTimeOffset.FromUnixTimeSeconds(unix);
+        if (value.ValueKind == JsonValueKind.String && ParseTime(value.GetString()) is { } at) return at;
+        errors[name] = [$"{name} must be an ISO 8601 time with an offset (2026-12-01T10:00:00Z) or Unix seconds"];
+        return null;
+    }
+
+    /// <summary>An ISO 8601 time with an explicit offset (<c>Z</c> or <c>±hh:mm</c>), in UTC; null for anything else.</summary>
+    public static DateTimeOffset? ParseTime(string? text) =>
+        text is not null && (text.EndsWith('Z') || text.Length > 6 && text[^6] is '+' or '-') &&
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at.ToUniversalTime()
+            : null;
 
     /// <summary>A misspelt field is reported rather than silently ignored.</summary>
     public static void RejectUnknown(JsonElement body, IReadOnlyCollection<string> allowed, Dictionary<string, string[]> errors, string prefix = "")
