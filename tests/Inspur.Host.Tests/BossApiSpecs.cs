@@ -346,6 +346,20 @@ public sealed class BossApiSpecs(BossNodeFixture fixture) : IClassFixture<BossNo
             Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{method} {target} {json}: {problem}");
         }
 
+        foreach (var (target, field) in new[]
+                 {
+                     ("/subscribers?limit=0", "limit"), ("/subscribers/bad-input/authorization", "channel"),
+                     ("/subscribers/bad-input/authorization?channel=cctv-1&at=noon", "at"), ("/subscribers/Bad_Input", "id"),
+                 })
+        {
+            var problem = await boss.ProblemAsync(HttpMethod.Get, target, null, null, HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{target}: {problem}");
+        }
+
+        var cancel = await boss.ProblemAsync(HttpMethod.Delete, "/subscribers/bad-input/orders/bad-pkg?effectiveAt=soon", null, Key(), HttpStatusCode.BadRequest);
+        Assert.True(cancel.GetProperty("errors").TryGetProperty("effectiveAt", out _), cancel.ToString());
+        await boss.ProblemAsync(HttpMethod.Post, "/subscribers", $$"""{"id":"bad-new","name":"{{new string('x', 70_000)}}"}""", Key(), HttpStatusCode.RequestEntityTooLarge);
+
         using var notJson = boss.Request(HttpMethod.Post, "/subscribers", null, Key());
         notJson.Content = new StringContent("id=bad-new", Encoding.UTF8, "text/plain");
         notJson.Headers.Remove(BossSignature.SignatureHeader);

@@ -197,17 +197,7 @@ public static class BossApi
     {
         var http = context.HttpContext;
         var request = http.Request;
-        if (request.ContentLength > JsonBody.MaxBytes) return TooLarge();
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > JsonBody.MaxBytes) return TooLarge();
-            buffer.Write(chunk, 0, read);
-        }
-
-        var body = buffer.ToArray();
+        if (await JsonBody.ReadBytesAsync(request, http.RequestAborted) is not { } body) return JsonBody.TooLarge();
         var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path + request.QueryString;
         var authenticator = http.RequestServices.GetRequiredService<BossAuthenticator>();
         if (authenticator.Verify(request.Method, target, request.Headers[BossSignature.KeyHeader], request.Headers[BossSignature.TimestampHeader],
@@ -348,9 +338,6 @@ public static class BossApi
 
     private static IResult InvalidId(string field, string value, string what) =>
         Invalid(field, $"'{Truncate(value)}' is not a {what} id: 1-64 lower-case letters, digits or dashes");
-
-    private static IResult TooLarge() =>
-        Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"the body must be at most {JsonBody.MaxBytes} bytes");
 
     /// <summary>The cluster not answering in time is a 503 the client may retry (with the same Idempotency-Key), not a 500.</summary>
     private static async Task<IResult> Guard(Func<Task<IResult>> action)

@@ -15,20 +15,11 @@ public static class JsonBody
             return (default, Results.Problem("send the body as application/json", statusCode: StatusCodes.Status415UnsupportedMediaType,
                 title: "Unsupported media type"));
 
-        if (request.ContentLength > MaxBytes) return (default, TooLarge());
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBytes) return (default, TooLarge());
-            buffer.Write(chunk, 0, read);
-        }
+        if (await ReadBytesAsync(request, ct) is not { } bytes) return (default, TooLarge());
 
         try
         {
-            using var doc = JsonDocument.Parse(buffer.ToArray());
+            using var doc = JsonDocument.Parse(bytes);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 return (default, Invalid("body", "the body must be a JSON object"));
             return (doc.RootElement.Clone(), null);
@@ -38,6 +29,25 @@ public static class JsonBody
             return (default, Invalid("body", $"malformed JSON: {ex.Message}"));
         }
     }
+
+    /// <summary>The body's bytes, or null when it is over <see cref="MaxBytes"/> (declared or sent).</summary>
+    public static async Task<byte[]?> ReadBytesAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBytes) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    public static IResult TooLarge() =>
+        Results.Problem($"the body must be at most {MaxBytes} bytes", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
 
     public static string? RequiredString(JsonElement body, string name, Dictionary<string, string[]> errors)
     {
@@ -135,9 +145,6 @@ public static class JsonBody
         JsonValueKind.Object => "an object",
         _ => value.ValueKind.ToString().ToLowerInvariant(),
     };
-
-    private static IResult TooLarge() =>
-        Results.Problem($"the body must be at most {MaxBytes} bytes", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
 
     private static IResult Invalid(string field, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
