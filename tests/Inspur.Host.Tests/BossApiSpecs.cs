@@ -109,10 +109,17 @@ public sealed class BossApiSpecs(BossNodeFixture fixture) : IClassFixture<BossNo
         await using var node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("boss-pg"), Postgres = db.ConnectionString, Settings = BossClient.Settings });
         await Flow(node, "pg");
 
-        await using var connection = new NpgsqlConnection(db.ConnectionString);
-        await connection.OpenAsync();
-        await using var count = new NpgsqlCommand("SELECT COUNT(*) FROM journal WHERE persistence_id = 'subscriber-pg-li-lei'", connection);
-        Assert.Equal(9L, (long)(await count.ExecuteScalarAsync())!);
+        async Task<long> JournalEvents(string id)
+        {
+            await using var connection = new NpgsqlConnection(db.ConnectionString);
+            await connection.OpenAsync();
+            await using var count = new NpgsqlCommand("SELECT COUNT(*) FROM journal WHERE persistence_id = @id", connection);
+            count.Parameters.AddWithValue("id", $"subscriber-{id}");
+            return (long)(await count.ExecuteScalarAsync())!;
+        }
+
+        Assert.Equal(9L, await JournalEvents("pg-li-lei"));
+        await FiftyAtOnce(node, "pg-fifty", JournalEvents);
     }
 
     /// <summary>The flow a BOSS runs, with a client that signs through <see cref="BossSigningHandler"/> as an integrator would.</summary>
@@ -183,36 +190,42 @@ public sealed class BossApiSpecs(BossNodeFixture fixture) : IClassFixture<BossNo
     }
 
     [Fact]
-    public async Task Fifty_parallel_identical_requests_with_one_key_write_one_event_and_answer_alike()
+    public Task Fifty_parallel_identical_requests_with_one_key_write_one_event_and_answer_alike() =>
+        FiftyAtOnce(fixture.Node, "fifty", id => Task.FromResult(fixture.JournalEvents(id)));
+
+    /// <summary>One open and one order, each sent 50 times at once with one key: all answers alike, one event each in the journal.</summary>
+    private static async Task FiftyAtOnce(HostProcess node, string id, Func<string, Task<long>> journalEvents)
     {
-        var boss = Boss;
+        var boss = new BossClient(node);
         var key = Key();
         // Identical requests, each signed on its own (a BOSS signs every retry anew), with timestamps up to 49 s back.
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(async i =>
         {
-            using var response = await fixture.Node.Http.SendAsync(boss.Request(HttpMethod.Post, "/subscribers", Open("fifty"), key, now - i));
+            using var request = boss.Request(HttpMethod.Post, "/subscribers", Open(id), key, now - i);
+            using var response = await node.Http.SendAsync(request);
             return (response.StatusCode, Body: await response.Content.ReadAsStringAsync(), Replayed: response.Headers.Contains(Api.BossApi.ReplayedHeader));
         }));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         Assert.Single(responses.Select(r => r.Body).Distinct());
         Assert.Equal(49, responses.Count(r => r.Replayed));
-        Assert.Equal(1L, (await boss.GetAsync("/subscribers/fifty")).GetProperty("version").GetInt64());
-        Assert.Equal(1L, fixture.JournalEvents("fifty"));
+        Assert.Equal(1L, (await boss.GetAsync($"/subscribers/{id}")).GetProperty("version").GetInt64());
+        Assert.Equal(1L, await journalEvents(id));
 
         // The same for an order on the account: 50 at once, one order.
-        await boss.JsonAsync(HttpMethod.Put, "/products/fifty-pkg", Package("cctv-1"), Key());
+        await boss.JsonAsync(HttpMethod.Put, $"/products/{id}-pkg", Package("cctv-1"), Key());
         var orderKey = Key();
         var orders = await Task.WhenAll(Enumerable.Range(0, 50).Select(async i =>
         {
-            using var response = await fixture.Node.Http.SendAsync(boss.Request(HttpMethod.Post, "/subscribers/fifty/orders", """{"productId":"fifty-pkg"}""", orderKey, now - i));
+            using var request = boss.Request(HttpMethod.Post, $"/subscribers/{id}/orders", $$"""{"productId":"{{id}}-pkg"}""", orderKey, now - i);
+            using var response = await node.Http.SendAsync(request);
             return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
         }));
         Assert.All(orders, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Single(orders.Select(r => r.Body).Distinct());
-        Assert.Equal(2L, fixture.JournalEvents("fifty"));
-        Assert.Single((await boss.GetAsync("/subscribers/fifty/usage")).GetProperty("orders").EnumerateArray());
+        Assert.Equal(2L, await journalEvents(id));
+        Assert.Single((await boss.GetAsync($"/subscribers/{id}/usage")).GetProperty("orders").EnumerateArray());
     }
 
     [Fact]
@@ -234,6 +247,14 @@ public sealed class BossApiSpecs(BossNodeFixture fixture) : IClassFixture<BossNo
         var problem = await boss.ProblemAsync(HttpMethod.Post, "/subscribers", Open("retry", "Someone Else"), key, HttpStatusCode.UnprocessableEntity);
         Assert.Contains(key, problem.GetProperty("detail").GetString());
         await boss.ProblemAsync(HttpMethod.Post, "/subscribers/retry/resume", null, key, HttpStatusCode.UnprocessableEntity);
+
+        var productKey = Key();
+        using var defined = await boss.SendAsync(HttpMethod.Put, "/products/retry-pkg", Package("cctv-1"), productKey, now);
+        using var redefined = await boss.SendAsync(HttpMethod.Put, "/products/retry-pkg", Package("cctv-1"), productKey, now - 5);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (defined.StatusCode, redefined.StatusCode));
+        Assert.Equal(await defined.Content.ReadAsStringAsync(), await redefined.Content.ReadAsStringAsync());
+        await boss.ProblemAsync(HttpMethod.Put, "/products/retry-pkg", Package("cctv-2"), productKey, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(["cctv-1"], (await boss.GetAsync("/products/retry-pkg")).GetProperty("channels").EnumerateArray().Select(c => c.GetString()));
         var view = await boss.GetAsync("/subscribers/retry");
         Assert.Equal(("Li Lei", "suspended", 2L), (view.GetProperty("name").GetString(), view.GetProperty("status").GetString(), view.GetProperty("version").GetInt64()));
     }
