@@ -58,14 +58,13 @@ public sealed class BossAuthenticator(BossSettings settings, TimeProvider time)
 
         // A read changes nothing, so a replayed one is answered; a BOSS may poll the same resource twice within a second.
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) return null;
+        var seen = $"{keyId}:{sig}";
+        if (_seen.ContainsKey(seen)) return Replayed();
         if (_seen.Count >= ReplayCapacity) Prune(now);
         if (_seen.Count >= ReplayCapacity)
             return Results.Problem("too many signed requests within the skew window; retry later", statusCode: StatusCodes.Status503ServiceUnavailable,
                 title: "Replay cache full");
-        if (!_seen.TryAdd($"{keyId}:{sig}", at + settings.SkewSeconds))
-            return Results.Problem("this signed request was seen before; sign each request (and each retry) anew with the current time",
-                statusCode: StatusCodes.Status409Conflict, title: "Replayed request");
-        return null;
+        return _seen.TryAdd(seen, at + settings.SkewSeconds) ? null : Replayed();
     }
 
     private void Prune(long now)
@@ -81,6 +80,10 @@ public sealed class BossAuthenticator(BossSettings settings, TimeProvider time)
             }
         }
     }
+
+    private static IResult Replayed() =>
+        Results.Problem("this signed request was seen before; sign each request (and each retry) anew with the current time",
+            statusCode: StatusCodes.Status409Conflict, title: "Replayed request");
 
     private static IResult Unauthorized(string detail) =>
         Results.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "BOSS request not authenticated");
