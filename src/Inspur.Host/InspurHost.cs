@@ -5,10 +5,12 @@ using Inspur.Actors.Channels;
 using Inspur.Actors.Configuration;
 using Inspur.Actors.Recordings;
 using Inspur.Actors.Sessions;
+using Inspur.Actors.Subscribers;
 using Inspur.Media.Live;
 using Inspur.Host.Admin;
 using Inspur.Host.Api;
 using Inspur.Host.Archive;
+using Inspur.Host.Boss;
 using Inspur.Host.Delivery;
 using Inspur.Host.Demo;
 using Inspur.Host.Health;
@@ -54,7 +56,7 @@ public static class InspurHost
                 loggers.ClearLoggers();
                 loggers.AddLogger<AkkaSerilogLogger>();
             });
-            akka.WithInspurNode(akkaConfig).WithChannelActors(roles).WithEpgActors(roles).WithRecordingActors(roles).WithSessionActors(roles, playback.Sessions);
+            akka.WithInspurNode(akkaConfig).WithChannelActors(roles).WithEpgActors(roles).WithRecordingActors(roles).WithSessionActors(roles, playback.Sessions).WithSubscriberActors(roles);
         });
 
         builder.Services.AddSingleton(settings);
@@ -79,6 +81,9 @@ public static class InspurHost
         builder.Services.AddSingleton(playback);
         builder.Services.AddInspurSessions(playback.Sessions);
         builder.Services.AddSingleton<PlaybackUrls>();
+        builder.Services.AddInspurSubscribers();
+        builder.Services.AddSingleton(BossSettings.Read(builder.Configuration));
+        builder.Services.AddSingleton<BossAuthenticator>();
         builder.Services.AddSingleton(DemoSettings.Read(builder.Configuration));
         builder.Services.AddHostedService<DemoChannels>();
         builder.Services.AddProblemDetails();
@@ -105,6 +110,7 @@ public static class InspurHost
         app.MapEpgApi();
         app.MapRecordingApi();
         app.MapSessionApi();
+        app.MapBossApi();
         app.MapInspurAdmin();
         app.MapLiveDelivery();
         app.MapTimeShiftDelivery();

@@ -6,6 +6,7 @@ using Inspur.Domain.Epg;
 using Inspur.Domain.Recordings;
 using Inspur.Domain.Serialization;
 using Inspur.Domain.Sessions;
+using Inspur.Domain.Subscribers;
 using static Inspur.Domain.Channels.ChannelCommands;
 using static Inspur.Domain.Channels.ChannelEvents;
 using static Inspur.Domain.Channels.ChannelQueries;
@@ -55,6 +56,14 @@ public sealed class InspurSerializerSpecs : IDisposable
     private static readonly SessionStart Watch = new("acct-1001", "00:1A:2B:3C:4D:5E", PlaybackContent.Live(Id));
     private static readonly SessionPosition Behind = SessionPosition.Live(TimeSpan.FromSeconds(12.5));
     private static readonly SessionPosition Programme = SessionPosition.Archive(At);
+    private static readonly SubscriberId Sub = new("boss-0001");
+    private static readonly ProductId Pkg = new("basic-pkg");
+    private static readonly ProductDefinition Package = new(ProductKind.Package, "基本包", 3000, "CNY") { Channels = [Id, new ChannelId("cctv-2")] };
+    private static readonly ProductDefinition Rental = new(ProductKind.Tvod, "Film", 500, "CNY") { TitleId = "film-1", ValidityHours = 48 };
+    private static readonly SubscriberLimits Limits = new(5, 2);
+    private static readonly Device Stb = new("stb-1", DeviceKind.Stb, At) { Mac = "00:1a:2b:3c:4d:5e", Serial = "SN1", Name = "Living room" };
+    private static readonly Order Ordered = new(Pkg, Package, At, null, At);
+    private static readonly IdempotencyLog Log = IdempotencyLog.Empty.Add(new ProcessedRequest("k-1", new string('a', 64), 1, At));
 
     public static readonly IReadOnlyList<IInspurMessage> Samples =
     [
@@ -148,6 +157,45 @@ public sealed class InspurSerializerSpecs : IDisposable
         SessionState.Empty(Ses),
         new PlaybackRevocations.SessionRevoked(Ses, At),
         new PlaybackRevocations.SubscriberRevoked("acct-1001", At),
+        new SubscriberCommands.OpenAccount(Sub, "k-1", "李雷", Limits),
+        new SubscriberCommands.SuspendAccount(Sub, "k-2", "unpaid"),
+        new SubscriberCommands.ResumeAccount(Sub, "k-3"),
+        new SubscriberCommands.CloseAccount(Sub, "k-4", null),
+        new SubscriberCommands.ChangeLimits(Sub, "k-5", new SubscriberLimits(3, 1)),
+        new SubscriberCommands.RegisterDevice(Sub, "k-6", "stb-1", DeviceKind.Stb, "00:1A:2B:3C:4D:5E", "SN1", "Living room"),
+        new SubscriberCommands.RemoveDevice(Sub, "k-7", "stb-1"),
+        new SubscriberCommands.OrderProduct(Sub, "k-8", Pkg, At, null, Package),
+        new SubscriberCommands.OrderProduct(Sub, "k-8", Pkg, null, At.AddDays(30), null),
+        new SubscriberCommands.CancelProduct(Sub, "k-9", Pkg, At),
+        new SubscriberQueries.GetSubscriber(Sub),
+        new SubscriberQueries.Authorize(Sub, Id, At),
+        new SubscriberEvents.AccountOpened(Sub, "李雷", Limits, "k-1", "f1", At),
+        new SubscriberEvents.AccountSuspended(Sub, "unpaid", "k-2", "f2", At),
+        new SubscriberEvents.AccountResumed(Sub, "k-3", "f3", At),
+        new SubscriberEvents.AccountClosed(Sub, "moved away", "k-4", "f4", At),
+        new SubscriberEvents.LimitsChanged(Sub, Limits, "k-5", "f5", At),
+        new SubscriberEvents.DeviceRegistered(Sub, Stb, "k-6", "f6", At),
+        new SubscriberEvents.DeviceRemoved(Sub, "stb-1", "k-7", "f7", At),
+        new SubscriberEvents.ProductOrdered(Sub, Ordered, "k-8", "f8", At),
+        new SubscriberEvents.ProductOrdered(Sub, new Order(new ProductId("film-1-48h"), Rental, At, At.AddHours(48), At) { CancelledAt = At }, "k-8", "f8", At),
+        new SubscriberEvents.ProductCancelled(Sub, Pkg, At, "k-9", "f9", At),
+        new SubscriberReplies.SubscriberReceipt(Sub, 3, At, true),
+        new SubscriberReplies.SubscriberView(Sub, "李雷", SubscriberStatus.Suspended, Limits, [Stb], [Ordered], 4, At, At) { StatusReason = "unpaid" },
+        new SubscriberReplies.SubscriberRejected(Sub, SubscriberRejection.IdempotencyMismatch, "reused"),
+        new SubscriberReplies.Authorization(Sub, Id, At, null) { Via = Pkg, StreamLimit = 2 },
+        new SubscriberReplies.Authorization(Sub, Id, At, AuthorizationDenial.Suspended),
+        new SubscriberState(Sub, "李雷", SubscriberStatus.Active, Limits, [Stb], [Ordered], Log, 1, At, At),
+        SubscriberState.Empty(Sub),
+        new ProductCatalogProtocol.DefineProduct(Pkg, Package, "k-10"),
+        new ProductCatalogProtocol.GetProduct(Pkg),
+        ProductCatalogProtocol.ListProducts.Instance,
+        new ProductCatalogProtocol.ProductDefined(Pkg, Rental, "k-10", "f10", At),
+        new ProductCatalogProtocol.ProductReceipt(Pkg, 1, At, false),
+        new ProductCatalogProtocol.ProductFound(new Product(Pkg, Package, 1, At)),
+        new ProductCatalogProtocol.ProductList([new Product(Pkg, Package, 1, At)]),
+        new ProductCatalogProtocol.ProductRejected(Pkg, SubscriberRejection.NotFound, "no such product"),
+        new ProductCatalogState([new Product(Pkg, Package, 1, At)], Log, 1),
+        ProductCatalogState.Empty,
     ];
 
 
@@ -172,7 +220,10 @@ public sealed class InspurSerializerSpecs : IDisposable
         Assert.Equal(bytes, serializer.ToBinary(back));
         if (message is not (ChannelState { Alarms: not null } or EpgCommands.ImportProgrammes or EpgReplies.ImportApplied { Event: not null } or EpgEvents.ProgrammesImported or EpgReplies.Schedule or EpgState
                 or EpgSourceProtocol.SourceFetched { Report: not null } or EpgSourceProtocol.Sources or EpgSourcesState
-                or RecordingCommands.ReportExport { Files: not null } or RecordingEvents.RecordingCompleted or RecordingReplies.RecordingView { Files: not null } or RecordingState { Files: not null })) Assert.Equal(message, back);
+                or RecordingCommands.ReportExport { Files: not null } or RecordingEvents.RecordingCompleted or RecordingReplies.RecordingView { Files: not null } or RecordingState { Files: not null }
+                or SubscriberCommands.OrderProduct { Product: not null } or SubscriberEvents.ProductOrdered or SubscriberReplies.SubscriberView or SubscriberState
+                or ProductCatalogProtocol.DefineProduct or ProductCatalogProtocol.ProductDefined or ProductCatalogProtocol.ProductFound
+                or ProductCatalogProtocol.ProductList or ProductCatalogState)) Assert.Equal(message, back);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Inspur.Domain.Channels;
 using Inspur.Domain.Epg;
 using Inspur.Domain.Recordings;
 using Inspur.Domain.Sessions;
+using Inspur.Domain.Subscribers;
 
 namespace Inspur.Domain.Serialization;
 
@@ -94,6 +95,40 @@ public sealed class InspurSerializer : SerializerWithStringManifest
         ["session-state.v1"] = typeof(SessionState),
         ["playback-session-revoked.v1"] = typeof(PlaybackRevocations.SessionRevoked),
         ["playback-subscriber-revoked.v1"] = typeof(PlaybackRevocations.SubscriberRevoked),
+        ["subscriber-open.v1"] = typeof(SubscriberCommands.OpenAccount),
+        ["subscriber-suspend.v1"] = typeof(SubscriberCommands.SuspendAccount),
+        ["subscriber-resume.v1"] = typeof(SubscriberCommands.ResumeAccount),
+        ["subscriber-close.v1"] = typeof(SubscriberCommands.CloseAccount),
+        ["subscriber-change-limits.v1"] = typeof(SubscriberCommands.ChangeLimits),
+        ["subscriber-register-device.v1"] = typeof(SubscriberCommands.RegisterDevice),
+        ["subscriber-remove-device.v1"] = typeof(SubscriberCommands.RemoveDevice),
+        ["subscriber-order-product.v1"] = typeof(SubscriberCommands.OrderProduct),
+        ["subscriber-cancel-product.v1"] = typeof(SubscriberCommands.CancelProduct),
+        ["subscriber-get.v1"] = typeof(SubscriberQueries.GetSubscriber),
+        ["subscriber-authorize.v1"] = typeof(SubscriberQueries.Authorize),
+        ["subscriber-opened.v1"] = typeof(SubscriberEvents.AccountOpened),
+        ["subscriber-suspended.v1"] = typeof(SubscriberEvents.AccountSuspended),
+        ["subscriber-resumed.v1"] = typeof(SubscriberEvents.AccountResumed),
+        ["subscriber-closed.v1"] = typeof(SubscriberEvents.AccountClosed),
+        ["subscriber-limits-changed.v1"] = typeof(SubscriberEvents.LimitsChanged),
+        ["subscriber-device-registered.v1"] = typeof(SubscriberEvents.DeviceRegistered),
+        ["subscriber-device-removed.v1"] = typeof(SubscriberEvents.DeviceRemoved),
+        ["subscriber-product-ordered.v1"] = typeof(SubscriberEvents.ProductOrdered),
+        ["subscriber-product-cancelled.v1"] = typeof(SubscriberEvents.ProductCancelled),
+        ["subscriber-receipt.v1"] = typeof(SubscriberReplies.SubscriberReceipt),
+        ["subscriber-view.v1"] = typeof(SubscriberReplies.SubscriberView),
+        ["subscriber-rejected.v1"] = typeof(SubscriberReplies.SubscriberRejected),
+        ["subscriber-authorization.v1"] = typeof(SubscriberReplies.Authorization),
+        ["subscriber-state.v1"] = typeof(SubscriberState),
+        ["product-define.v1"] = typeof(ProductCatalogProtocol.DefineProduct),
+        ["product-get.v1"] = typeof(ProductCatalogProtocol.GetProduct),
+        ["product-list.v1"] = typeof(ProductCatalogProtocol.ListProducts),
+        ["product-defined.v1"] = typeof(ProductCatalogProtocol.ProductDefined),
+        ["product-receipt.v1"] = typeof(ProductCatalogProtocol.ProductReceipt),
+        ["product-found.v1"] = typeof(ProductCatalogProtocol.ProductFound),
+        ["product-products.v1"] = typeof(ProductCatalogProtocol.ProductList),
+        ["product-rejected.v1"] = typeof(ProductCatalogProtocol.ProductRejected),
+        ["product-catalog-state.v1"] = typeof(ProductCatalogState),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);
@@ -128,37 +163,21 @@ public sealed class InspurSerializer : SerializerWithStringManifest
     private static JsonSerializerOptions CreateOptions()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        options.Converters.Add(new ChannelIdConverter());
-        options.Converters.Add(new RecordingIdConverter());
-        options.Converters.Add(new SessionIdConverter());
+        options.Converters.Add(new StringIdConverter<ChannelId>(v => new ChannelId(v), id => id.Value, "channel id"));
+        options.Converters.Add(new StringIdConverter<RecordingId>(v => new RecordingId(v), id => id.Value, "recording id"));
+        options.Converters.Add(new StringIdConverter<SessionId>(v => new SessionId(v), id => id.Value, "session id"));
+        options.Converters.Add(new StringIdConverter<SubscriberId>(v => new SubscriberId(v), id => id.Value, "subscriber id"));
+        options.Converters.Add(new StringIdConverter<ProductId>(v => new ProductId(v), id => id.Value, "product id"));
         options.Converters.Add(new JsonStringEnumConverter());
         return options;
     }
 
-    private sealed class ChannelIdConverter : JsonConverter<ChannelId>
+    /// <summary>A typed id written as its string.</summary>
+    private sealed class StringIdConverter<T>(Func<string, T> create, Func<T, string> text, string what) : JsonConverter<T>
     {
-        public override ChannelId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            new(reader.GetString() ?? throw new JsonException("channel id must be a string"));
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            create(reader.GetString() ?? throw new JsonException($"{what} must be a string"));
 
-        public override void Write(Utf8JsonWriter writer, ChannelId value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.Value);
-    }
-
-    private sealed class RecordingIdConverter : JsonConverter<RecordingId>
-    {
-        public override RecordingId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            new(reader.GetString() ?? throw new JsonException("recording id must be a string"));
-
-        public override void Write(Utf8JsonWriter writer, RecordingId value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.Value);
-    }
-
-    private sealed class SessionIdConverter : JsonConverter<SessionId>
-    {
-        public override SessionId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            new(reader.GetString() ?? throw new JsonException("session id must be a string"));
-
-        public override void Write(Utf8JsonWriter writer, SessionId value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.Value);
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(text(value));
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Inspur.Host.Api;
@@ -14,20 +15,11 @@ public static class JsonBody
             return (default, Results.Problem("send the body as application/json", statusCode: StatusCodes.Status415UnsupportedMediaType,
                 title: "Unsupported media type"));
 
-        if (request.ContentLength > MaxBytes) return (default, TooLarge());
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBytes) return (default, TooLarge());
-            buffer.Write(chunk, 0, read);
-        }
+        if (await ReadBytesAsync(request, ct) is not { } bytes) return (default, TooLarge());
 
         try
         {
-            using var doc = JsonDocument.Parse(buffer.ToArray());
+            using var doc = JsonDocument.Parse(bytes);
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 return (default, Invalid("body", "the body must be a JSON object"));
             return (doc.RootElement.Clone(), null);
@@ -37,6 +29,25 @@ public static class JsonBody
             return (default, Invalid("body", $"malformed JSON: {ex.Message}"));
         }
     }
+
+    /// <summary>The body's bytes, or null when it is over <see cref="MaxBytes"/> (declared or sent).</summary>
+    public static async Task<byte[]?> ReadBytesAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBytes) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    public static IResult TooLarge() =>
+        Results.Problem($"the body must be at most {MaxBytes} bytes", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
 
     public static string? RequiredString(JsonElement body, string name, Dictionary<string, string[]> errors)
     {
@@ -97,6 +108,24 @@ public static class JsonBody
         return null;
     }
 
+    /// <summary>Absent or null is null; else an ISO 8601 time with an offset or Unix seconds, or an error naming the field.</summary>
+    public static DateTimeOffset? OptionalTime(JsonElement body, string name, Dictionary<string, string[]> errors)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var unix) && unix is >= 0 and < 253_402_300_800)
+            return DateTimeOffset.FromUnixTimeSeconds(unix);
+        if (value.ValueKind == JsonValueKind.String && ParseTime(value.GetString()) is { } at) return at;
+        errors[name] = [$"{name} must be an ISO 8601 time with an offset (2026-12-01T10:00:00Z) or Unix seconds"];
+        return null;
+    }
+
+    /// <summary>An ISO 8601 time with an explicit offset (<c>Z</c> or <c>±hh:mm</c>), in UTC; null for anything else.</summary>
+    public static DateTimeOffset? ParseTime(string? text) =>
+        text is not null && (text.EndsWith('Z') || text.Length > 6 && text[^6] is '+' or '-') &&
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at.ToUniversalTime()
+            : null;
+
     /// <summary>A misspelt field is reported rather than silently ignored.</summary>
     public static void RejectUnknown(JsonElement body, IReadOnlyCollection<string> allowed, Dictionary<string, string[]> errors, string prefix = "")
     {
@@ -116,9 +145,6 @@ public static class JsonBody
         JsonValueKind.Object => "an object",
         _ => value.ValueKind.ToString().ToLowerInvariant(),
     };
-
-    private static IResult TooLarge() =>
-        Results.Problem($"the body must be at most {MaxBytes} bytes", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
 
     private static IResult Invalid(string field, string message) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });

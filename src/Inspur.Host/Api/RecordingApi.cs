@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Akka.Actor;
 using Inspur.Actors.Channels;
@@ -129,14 +128,7 @@ public static class RecordingApi
             return null;
         }
 
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var unix) && unix is >= 0 and < 253_402_300_800)
-            return DateTimeOffset.FromUnixTimeSeconds(unix);
-        if (value.ValueKind == JsonValueKind.String && value.GetString() is { } text &&
-            (text.EndsWith('Z') || text.Length > 6 && text[^6] is '+' or '-') &&
-            DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
-            return at.ToUniversalTime();
-        errors[name] = [$"{name} must be an ISO 8601 time with an offset (2026-12-01T10:00:00Z) or Unix seconds"];
-        return null;
+        return JsonBody.OptionalTime(body, name, errors);
     }
 
     private static TimeSpan Padding(JsonElement body, string name, TimeSpan fallback, Dictionary<string, string[]> errors)
