@@ -1,3 +1,4 @@
+using Inspur.Domain.Security;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
@@ -13,14 +14,14 @@ public sealed class PlaybackTokenSpecs
     private static readonly PlaybackClaims Claims = new(new SessionId("ses-0123456789abcdef0123"), "acct-1001", "00:1A:2B:3C:4D:5E",
         PlaybackContent.Live(new ChannelId("cctv-1")), Issued, Issued.AddHours(4));
 
-    private static readonly PlaybackKeyRing Keys = Ring(("k2", 2), ("k1", 1));
+    private static readonly TokenKeyRing Keys = Ring(("k2", 2), ("k1", 1));
 
-    private static PlaybackKeyRing Ring(params (string Id, byte Seed)[] keys) => Ring(keys[0].Id, keys);
+    private static TokenKeyRing Ring(params (string Id, byte Seed)[] keys) => Ring(keys[0].Id, keys);
 
-    private static PlaybackKeyRing Ring(string active, params (string Id, byte Seed)[] keys) =>
+    private static TokenKeyRing Ring(string active, params (string Id, byte Seed)[] keys) =>
         new(keys.ToDictionary(k => k.Id, k => Enumerable.Repeat(k.Seed, 32).ToArray()), active);
 
-    private static PlaybackVerification Verify(string token, DateTimeOffset? now = null, PlaybackKeyRing? keys = null) =>
+    private static PlaybackVerification Verify(string token, DateTimeOffset? now = null, TokenKeyRing? keys = null) =>
         PlaybackToken.Verify(token, keys ?? Keys, now ?? Issued.AddMinutes(1));
 
     [Fact]
@@ -30,7 +31,7 @@ public sealed class PlaybackTokenSpecs
 
         var verdict = Verify(token);
 
-        Assert.Equal(PlaybackTokenStatus.Valid, verdict.Status);
+        Assert.Equal(TokenStatus.Valid, verdict.Status);
         Assert.Equal(Claims, verdict.Claims);
         Assert.StartsWith("k2.", token);
         Assert.Matches("^[A-Za-z0-9_.-]+$", token);
@@ -44,7 +45,7 @@ public sealed class PlaybackTokenSpecs
         {
             var claims = Claims with { Content = content, SubscriberId = new string('s', PartyId.MaxLength), DeviceId = "dev@home.example:1" };
             var verdict = Verify(PlaybackToken.Sign(claims, Keys));
-            Assert.Equal((PlaybackTokenStatus.Valid, claims), (verdict.Status, verdict.Claims));
+            Assert.Equal((TokenStatus.Valid, claims), (verdict.Status, verdict.Claims));
         }
     }
 
@@ -62,7 +63,7 @@ public sealed class PlaybackTokenSpecs
             foreach (var replacement in new[] { alphabet[(at + 1) % 64], alphabet[(at + 33) % 64] })
             {
                 var changed = token[..i] + replacement + token[(i + 1)..];
-                Assert.True(Verify(changed).Status == PlaybackTokenStatus.Tampered, $"position {i}: '{token[i]}' → '{replacement}' was accepted");
+                Assert.True(Verify(changed).Status == TokenStatus.Tampered, $"position {i}: '{token[i]}' → '{replacement}' was accepted");
             }
         }
     }
@@ -92,7 +93,7 @@ public sealed class PlaybackTokenSpecs
 
         var verdict = Verify(forged);
 
-        Assert.Equal(PlaybackTokenStatus.Tampered, verdict.Status);
+        Assert.Equal(TokenStatus.Tampered, verdict.Status);
         Assert.Null(verdict.Claims);
     }
 
@@ -102,9 +103,9 @@ public sealed class PlaybackTokenSpecs
         var token = PlaybackToken.Sign(Claims, Keys);
 
         for (var length = 0; length < token.Length; length++)
-            Assert.Equal(PlaybackTokenStatus.Tampered, Verify(token[..length]).Status);
-        Assert.Equal(PlaybackTokenStatus.Tampered, Verify(token + "A").Status);
-        Assert.Equal(PlaybackTokenStatus.Tampered, Verify(token + ".").Status);
+            Assert.Equal(TokenStatus.Tampered, Verify(token[..length]).Status);
+        Assert.Equal(TokenStatus.Tampered, Verify(token + "A").Status);
+        Assert.Equal(TokenStatus.Tampered, Verify(token + ".").Status);
     }
 
     [Theory]
@@ -118,13 +119,13 @@ public sealed class PlaybackTokenSpecs
     [InlineData("../../etc/passwd")]
     public void Garbage_is_tampered(string token)
     {
-        Assert.Equal(PlaybackTokenStatus.Tampered, Verify(token).Status);
+        Assert.Equal(TokenStatus.Tampered, Verify(token).Status);
     }
 
     [Fact]
     public void A_very_long_token_is_refused_without_work()
     {
-        Assert.Equal(PlaybackTokenStatus.Tampered, Verify(new string('a', PlaybackToken.MaxLength + 1)).Status);
+        Assert.Equal(TokenStatus.Tampered, Verify(new string('a', PlaybackToken.MaxLength + 1)).Status);
     }
 
     [Fact]
@@ -132,10 +133,10 @@ public sealed class PlaybackTokenSpecs
     {
         var token = PlaybackToken.Sign(Claims, Keys);
 
-        Assert.Equal(PlaybackTokenStatus.Tampered, Verify(token, keys: Ring(("k2", 9))).Status);
-        Assert.Equal(PlaybackTokenStatus.Tampered, Verify(token, keys: Ring(("k3", 2))).Status);
+        Assert.Equal(TokenStatus.Tampered, Verify(token, keys: Ring(("k2", 9))).Status);
+        Assert.Equal(TokenStatus.Tampered, Verify(token, keys: Ring(("k3", 2))).Status);
         var relabelled = "k1" + token[2..];
-        Assert.Equal(PlaybackTokenStatus.Tampered, Verify(relabelled).Status);
+        Assert.Equal(TokenStatus.Tampered, Verify(relabelled).Status);
     }
 
     [Fact]
@@ -144,9 +145,9 @@ public sealed class PlaybackTokenSpecs
         var old = PlaybackToken.Sign(Claims, Ring("k1", ("k1", 1)));
         var rotated = Ring("k2", ("k1", 1), ("k2", 2));
 
-        Assert.Equal(PlaybackTokenStatus.Valid, Verify(old, keys: rotated).Status);
+        Assert.Equal(TokenStatus.Valid, Verify(old, keys: rotated).Status);
         Assert.StartsWith("k2.", PlaybackToken.Sign(Claims, rotated));
-        Assert.Equal(PlaybackTokenStatus.Tampered, Verify(old, keys: Ring(("k2", 2))).Status);
+        Assert.Equal(TokenStatus.Tampered, Verify(old, keys: Ring(("k2", 2))).Status);
     }
 
     [Fact]
@@ -154,11 +155,11 @@ public sealed class PlaybackTokenSpecs
     {
         var token = PlaybackToken.Sign(Claims, Keys);
 
-        Assert.Equal(PlaybackTokenStatus.Valid, Verify(token, Claims.ExpiresAt.AddTicks(-1)).Status);
+        Assert.Equal(TokenStatus.Valid, Verify(token, Claims.ExpiresAt.AddTicks(-1)).Status);
         var expired = Verify(token, Claims.ExpiresAt);
-        Assert.Equal(PlaybackTokenStatus.Expired, expired.Status);
+        Assert.Equal(TokenStatus.Expired, expired.Status);
         Assert.Equal(Claims, expired.Claims);
-        Assert.Equal(PlaybackTokenStatus.Expired, Verify(token, Claims.ExpiresAt.AddYears(1)).Status);
+        Assert.Equal(TokenStatus.Expired, Verify(token, Claims.ExpiresAt.AddYears(1)).Status);
     }
 
     [Fact]
@@ -167,7 +168,7 @@ public sealed class PlaybackTokenSpecs
         var token = PlaybackToken.Sign(Claims, Keys);
         var bad = token[..^1] + (token[^1] == 'A' ? 'B' : 'A');
 
-        Assert.Equal(PlaybackTokenStatus.Tampered, Verify(bad, Claims.ExpiresAt.AddDays(1)).Status);
+        Assert.Equal(TokenStatus.Tampered, Verify(bad, Claims.ExpiresAt.AddDays(1)).Status);
     }
 
     [Fact]
@@ -184,14 +185,14 @@ public sealed class PlaybackTokenSpecs
     {
         var good = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-        Assert.Equal("only", PlaybackKeyRing.FromBase64(new Dictionary<string, string> { ["only"] = good }, null).ActiveKeyId);
+        Assert.Equal("only", TokenKeyRing.FromBase64(new Dictionary<string, string> { ["only"] = good }, null).ActiveKeyId);
         Assert.Contains("bytes", Assert.Throws<ArgumentException>(() =>
-            PlaybackKeyRing.FromBase64(new Dictionary<string, string> { ["k"] = Convert.ToBase64String(new byte[16]) }, null)).Message);
-        Assert.Contains("base64", Assert.Throws<ArgumentException>(() => PlaybackKeyRing.FromBase64(new Dictionary<string, string> { ["k"] = "not base64!" }, null)).Message);
+            TokenKeyRing.FromBase64(new Dictionary<string, string> { ["k"] = Convert.ToBase64String(new byte[16]) }, null)).Message);
+        Assert.Contains("base64", Assert.Throws<ArgumentException>(() => TokenKeyRing.FromBase64(new Dictionary<string, string> { ["k"] = "not base64!" }, null)).Message);
         Assert.Contains("SigningKey", Assert.Throws<ArgumentException>(() =>
-            PlaybackKeyRing.FromBase64(new Dictionary<string, string> { ["a"] = good, ["b"] = good }, null)).Message);
-        Assert.Throws<ArgumentException>(() => PlaybackKeyRing.FromBase64(new Dictionary<string, string> { ["a"] = good }, "b"));
-        Assert.Throws<ArgumentException>(() => PlaybackKeyRing.FromBase64(new Dictionary<string, string> { ["a.b"] = good }, null));
-        Assert.Throws<ArgumentException>(() => PlaybackKeyRing.FromBase64(new Dictionary<string, string>(), null));
+            TokenKeyRing.FromBase64(new Dictionary<string, string> { ["a"] = good, ["b"] = good }, null)).Message);
+        Assert.Throws<ArgumentException>(() => TokenKeyRing.FromBase64(new Dictionary<string, string> { ["a"] = good }, "b"));
+        Assert.Throws<ArgumentException>(() => TokenKeyRing.FromBase64(new Dictionary<string, string> { ["a.b"] = good }, null));
+        Assert.Throws<ArgumentException>(() => TokenKeyRing.FromBase64(new Dictionary<string, string>(), null));
     }
 }

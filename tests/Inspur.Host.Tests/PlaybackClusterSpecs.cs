@@ -1,3 +1,4 @@
+using Inspur.Domain.Security;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -44,7 +45,7 @@ public sealed class PlaybackClusterSpecs
             var playlist = PlaylistParser.ParseMedia(await response.Content.ReadAsStringAsync());
             return playlist.Segments.Count > 0 ? playlist.Segments[0].Uri : null;
         }, TimeSpan.FromSeconds(90), "an archived segment of a's channel served by b");
-        var ring = new PlaybackKeyRing(new Dictionary<string, byte[]> { ["k2"] = PlaybackNodeFixture.SigningKey }, "k2");
+        var ring = new TokenKeyRing(new Dictionary<string, byte[]> { ["k2"] = PlaybackNodeFixture.SigningKey }, "k2");
 
         async Task<(string Id, string Path)> StartAsync(string subscriber)
         {

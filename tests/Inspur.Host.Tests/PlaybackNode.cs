@@ -1,3 +1,4 @@
+using Inspur.Domain.Security;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
@@ -25,7 +26,7 @@ public sealed class PlaybackNodeFixture : IAsyncLifetime
     public string DataDir { get; } = Repo.TempDir("playback-specs");
     public string SentinelPath => Path.Combine(DataDir, "sentinel-secret.txt");
     public string Sentinel { get; } = $"SENTINEL-{Guid.NewGuid():N}";
-    public PlaybackKeyRing Keys { get; } = new(new Dictionary<string, byte[]> { ["k1"] = OldKey, ["k2"] = SigningKey }, "k2");
+    public TokenKeyRing Keys { get; } = new(new Dictionary<string, byte[]> { ["k1"] = OldKey, ["k2"] = SigningKey }, "k2");
 
     public static Dictionary<string, string> KeySettings() => new()
     {
@@ -65,7 +66,7 @@ public sealed class PlaybackNodeFixture : IAsyncLifetime
         DateTimeOffset? issued = null, string key = "k2")
     {
         var at = issued ?? DateTimeOffset.UtcNow;
-        var ring = new PlaybackKeyRing(new Dictionary<string, byte[]> { ["k1"] = OldKey, ["k2"] = SigningKey }, key);
+        var ring = new TokenKeyRing(new Dictionary<string, byte[]> { ["k1"] = OldKey, ["k2"] = SigningKey }, key);
         return PlaybackToken.Sign(new PlaybackClaims(new SessionId(session), subscriber, "stb-1", new PlaybackContent(kind, channel), at, at + (life ?? TimeSpan.FromHours(1))), ring);
     }
 

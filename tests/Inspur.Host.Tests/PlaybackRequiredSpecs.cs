@@ -1,3 +1,4 @@
+using Inspur.Domain.Security;
 using System.Net;
 using Inspur.Domain.Sessions;
 using Inspur.Host.Delivery;
@@ -31,7 +32,7 @@ public sealed class PlaybackRequiredSpecs
         Assert.Equal(HttpStatusCode.OK, (await node.Http.GetAsync("/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await node.Http.GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await node.Http.GetAsync("/api/v1/channels")).StatusCode);
-        var ring = new PlaybackKeyRing(new Dictionary<string, byte[]> { ["k2"] = PlaybackNodeFixture.SigningKey }, "k2");
+        var ring = new TokenKeyRing(new Dictionary<string, byte[]> { ["k2"] = PlaybackNodeFixture.SigningKey }, "k2");
         var now = DateTimeOffset.UtcNow;
         var token = PlaybackToken.Sign(new PlaybackClaims(new SessionId("ses-required"), "acct-1", "stb-1", new PlaybackContent(ContentKind.Live, "any"), now, now.AddMinutes(5)), ring);
         // Through the gate the request reaches the live endpoint, which knows no such channel.

@@ -1,3 +1,4 @@
+using Inspur.Domain.Security;
 using Inspur.Actors.Sessions;
 using Inspur.Domain.Sessions;
 
@@ -44,9 +45,9 @@ public sealed class PlaybackGate(RequestDelegate next, PlaybackSettings settings
         var verdict = PlaybackToken.Verify(token, settings.Keys, time.GetUtcNow());
         switch (verdict.Status)
         {
-            case PlaybackTokenStatus.Tampered:
+            case TokenStatus.Tampered:
                 return Refuse(http, StatusCodes.Status403Forbidden, "Invalid playback token", verdict.Reason);
-            case PlaybackTokenStatus.Expired:
+            case TokenStatus.Expired:
                 return Refuse(http, StatusCodes.Status410Gone, "Playback token expired", $"{verdict.Reason}; ask for a new playback URL");
         }
 

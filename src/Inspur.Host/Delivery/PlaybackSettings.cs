@@ -1,3 +1,4 @@
+using Inspur.Domain.Security;
 using System.Globalization;
 using Inspur.Actors.Sessions;
 using Inspur.Domain.Sessions;
@@ -11,7 +12,7 @@ namespace Inspur.Host.Delivery;
 /// </summary>
 public sealed class PlaybackSettings
 {
-    public required PlaybackKeyRing Keys { get; init; }
+    public required TokenKeyRing Keys { get; init; }
 
     /// <summary>No key configured: a random one, valid on this node until it stops (demo and development only).</summary>
     public bool EphemeralKeys { get; init; }
@@ -34,10 +35,10 @@ public sealed class PlaybackSettings
         var requireToken = Bool(section, "RequireToken");
         if (requireToken && keys.Count == 0)
             throw new InvalidOperationException("Inspur:Playback:RequireToken is true but no Inspur:Playback:Keys:<keyId> is configured: every node must share the signing keys");
-        PlaybackKeyRing ring;
+        TokenKeyRing ring;
         try
         {
-            ring = keys.Count == 0 ? PlaybackKeyRing.Ephemeral() : PlaybackKeyRing.FromBase64(keys, section["SigningKey"]);
+            ring = keys.Count == 0 ? TokenKeyRing.Ephemeral() : TokenKeyRing.FromBase64(keys, section["SigningKey"]);
         }
         catch (ArgumentException ex)
         {
