@@ -10,6 +10,7 @@ using Inspur.Media.Live;
 using Inspur.Host.Admin;
 using Inspur.Host.Api;
 using Inspur.Host.Archive;
+using Inspur.Host.Auth;
 using Inspur.Host.Boss;
 using Inspur.Host.Delivery;
 using Inspur.Host.Demo;
@@ -81,6 +82,7 @@ public static class InspurHost
         builder.Services.AddSingleton(playback);
         builder.Services.AddInspurSessions(playback.Sessions);
         builder.Services.AddSingleton<PlaybackUrls>();
+        builder.Services.AddSingleton(AuthSettings.Read(builder.Configuration));
         builder.Services.AddInspurSubscribers();
         builder.Services.AddSingleton(BossSettings.Read(builder.Configuration));
         builder.Services.AddSingleton<BossAuthenticator>();

@@ -1,8 +1,8 @@
-using Inspur.Domain.Security;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Inspur.Domain.Channels;
+using Inspur.Domain.Security;
 using Inspur.Domain.Sessions;
 
 namespace Inspur.Domain.Tests;

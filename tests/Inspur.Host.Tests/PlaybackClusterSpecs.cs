@@ -1,8 +1,8 @@
-using Inspur.Domain.Security;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Inspur.Domain.Security;
 using Inspur.Domain.Sessions;
 using Inspur.Media.Hls;
 using Inspur.Testing;

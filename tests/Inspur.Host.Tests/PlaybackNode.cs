@@ -1,8 +1,8 @@
-using Inspur.Domain.Security;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Inspur.Domain.Security;
 using Inspur.Domain.Sessions;
 using Inspur.Testing;
 

@@ -1,5 +1,5 @@
-using Inspur.Domain.Security;
 using System.Net;
+using Inspur.Domain.Security;
 using Inspur.Domain.Sessions;
 using Inspur.Host.Delivery;
 using Inspur.Testing;

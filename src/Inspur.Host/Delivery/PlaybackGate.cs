@@ -1,5 +1,5 @@
-using Inspur.Domain.Security;
 using Inspur.Actors.Sessions;
+using Inspur.Domain.Security;
 using Inspur.Domain.Sessions;
 
 namespace Inspur.Host.Delivery;

@@ -1,7 +1,8 @@
-using Inspur.Domain.Security;
 using System.Globalization;
 using Inspur.Actors.Sessions;
+using Inspur.Domain.Security;
 using Inspur.Domain.Sessions;
+using Inspur.Host.Auth;
 
 namespace Inspur.Host.Delivery;
 
@@ -31,25 +32,16 @@ public sealed class PlaybackSettings
     public static PlaybackSettings Read(IConfiguration configuration)
     {
         var section = configuration.GetSection("Inspur:Playback");
-        var keys = section.GetSection("Keys").GetChildren().Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!, StringComparer.Ordinal);
         var requireToken = Bool(section, "RequireToken");
-        if (requireToken && keys.Count == 0)
+        var (ring, ephemeral) = TokenKeys.Read(section, "playback");
+        if (requireToken && ephemeral)
             throw new InvalidOperationException("Inspur:Playback:RequireToken is true but no Inspur:Playback:Keys:<keyId> is configured: every node must share the signing keys");
-        TokenKeyRing ring;
-        try
-        {
-            ring = keys.Count == 0 ? TokenKeyRing.Ephemeral() : TokenKeyRing.FromBase64(keys, section["SigningKey"]);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidOperationException($"Inspur:Playback:Keys: {ex.Message}", ex);
-        }
 
         var defaults = new SessionSettings();
         return new PlaybackSettings
         {
             Keys = ring,
-            EphemeralKeys = keys.Count == 0,
+            EphemeralKeys = ephemeral,
             RequireToken = requireToken,
             DirectStart = Bool(section, "DirectStart"),
             Sessions = new SessionSettings
