@@ -112,6 +112,7 @@ public static class InspurHost
         app.MapEpgApi();
         app.MapRecordingApi();
         app.MapSessionApi();
+        app.MapPlaybackApi();
         app.MapBossApi();
         app.MapInspurAdmin();
         app.MapLiveDelivery();

@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using Inspur.Actors.Configuration;
+using Inspur.Actors.Sessions;
 using Inspur.Actors.Subscribers;
 using Inspur.Domain.Channels;
 using Inspur.Domain.Subscribers;
@@ -92,8 +93,11 @@ public sealed class SubscriberRecoverySpecs
         var roles = InspurAkkaConfig.Roles(config);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddAkka("inspur", (akka, _) => akka.WithInspurNode(config).WithSubscriberActors(roles));
+        // A suspend or close revokes the account's playback, so the subscriber facade needs the session side too.
+        var sessions = new SessionSettings();
+        builder.Services.AddAkka("inspur", (akka, _) => akka.WithInspurNode(config).WithSubscriberActors(roles).WithSessionActors(roles, sessions));
         builder.Services.AddInspurSubscribers();
+        builder.Services.AddInspurSessions(sessions);
         var host = builder.Build();
         await host.StartAsync();
         return host;

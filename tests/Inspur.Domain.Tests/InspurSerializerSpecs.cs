@@ -157,6 +157,11 @@ public sealed class InspurSerializerSpecs : IDisposable
         SessionState.Empty(Ses),
         new PlaybackRevocations.SessionRevoked(Ses, At),
         new PlaybackRevocations.SubscriberRevoked("acct-1001", At),
+        new StreamProtocol.ReserveStream("acct-1001", Ses, 2, At),
+        new StreamProtocol.RenewStream("acct-1001", Ses, At),
+        new StreamProtocol.ReleaseStream("acct-1001", Ses),
+        new StreamProtocol.StreamGranted(Ses),
+        new StreamProtocol.StreamRefused(2, [Ses, new SessionId("ses-00000000000000000001")]),
         new SubscriberCommands.OpenAccount(Sub, "k-1", "李雷", Limits),
         new SubscriberCommands.SuspendAccount(Sub, "k-2", "unpaid"),
         new SubscriberCommands.ResumeAccount(Sub, "k-3"),
@@ -223,7 +228,7 @@ public sealed class InspurSerializerSpecs : IDisposable
                 or RecordingCommands.ReportExport { Files: not null } or RecordingEvents.RecordingCompleted or RecordingReplies.RecordingView { Files: not null } or RecordingState { Files: not null }
                 or SubscriberCommands.OrderProduct { Product: not null } or SubscriberEvents.ProductOrdered or SubscriberReplies.SubscriberView or SubscriberState
                 or ProductCatalogProtocol.DefineProduct or ProductCatalogProtocol.ProductDefined or ProductCatalogProtocol.ProductFound
-                or ProductCatalogProtocol.ProductList or ProductCatalogState)) Assert.Equal(message, back);
+                or ProductCatalogProtocol.ProductList or ProductCatalogState or StreamProtocol.StreamRefused)) Assert.Equal(message, back);
     }
 
     [Fact]

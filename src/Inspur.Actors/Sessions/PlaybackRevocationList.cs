@@ -41,6 +41,9 @@ public sealed class PlaybackRevocationList(SessionSettings settings)
         return !_subscribers.IsEmpty && _subscribers.TryGetValue(claims.SubscriberId, out var at) && claims.IssuedAt <= at ? RevokedBy.Subscriber : RevokedBy.None;
     }
 
+    /// <summary>When the subscriber's tokens were last revoked (those issued at or before it are refused), if this node knows.</summary>
+    public DateTimeOffset? SubscriberRevokedAt(string subscriberId) => _subscribers.TryGetValue(subscriberId, out var at) ? at : null;
+
     /// <summary>Forgets revocations older than the token lifetime.</summary>
     public void Prune(DateTimeOffset now)
     {

@@ -40,6 +40,7 @@ public sealed class SessionActor : UntypedPersistentActor
     private readonly SessionSettings _settings;
     private SessionState _state;
     private DateTimeOffset? _lastSeen;
+    private DateTimeOffset _leaseRenewed = DateTimeOffset.MinValue;
 
     public SessionActor(string entityId, SessionSettings settings)
     {
@@ -73,7 +74,12 @@ public sealed class SessionActor : UntypedPersistentActor
         {
             case SessionHeartbeat beat:
                 if (!_state.Active) PassivateSelf();
-                else if (_lastSeen is null || beat.At > _lastSeen) _lastSeen = beat.At;
+                else if (_lastSeen is null || beat.At > _lastSeen)
+                {
+                    _lastSeen = beat.At;
+                    RenewLease(beat.At);
+                }
+
                 break;
             case GetSession:
                 Sender.Tell((ISessionReply?)_state.View(DateTimeOffset.UtcNow, _lastSeen) ??
@@ -128,11 +134,17 @@ public sealed class SessionActor : UntypedPersistentActor
             var evt = (ISessionEvent)tagged.Payload;
             _state = _state.Apply(evt);
             if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(_state);
-            if (evt is SessionStarted) Context.SetReceiveTimeout(_settings.IdleTimeout);
+            if (evt is SessionStarted started)
+            {
+                Context.SetReceiveTimeout(_settings.IdleTimeout);
+                RenewLease(started.At);
+            }
+
             if (evt is SessionEnded ended)
             {
                 DistributedPubSub.Get(Context.System).Mediator.Tell(new Publish(PlaybackRevocations.Topic, new PlaybackRevocations.SessionRevoked(ended.SessionId, ended.At)));
                 Context.SetReceiveTimeout(null);
+                Limiter()?.Tell(new StreamProtocol.ReleaseStream(_state.Start!.SubscriberId, ended.SessionId));
                 Log.Info("session {0} ended: {1}", ended.SessionId, ended.Reason);
             }
 
@@ -141,6 +153,20 @@ public sealed class SessionActor : UntypedPersistentActor
             if (!_state.Active) PassivateSelf();
         });
     }
+
+    /// <summary>
+    /// Keeps the subscriber's stream lease of a playing session running: renewed at most every third of the idle timeout,
+    /// each time for one and a half idle timeouts, so it outlives the session only briefly if the release is lost.
+    /// </summary>
+    private void RenewLease(DateTimeOffset at)
+    {
+        if (_state.Start is not { } start || at - _leaseRenewed < _settings.IdleTimeout / 3) return;
+        _leaseRenewed = at;
+        Limiter()?.Tell(new StreamProtocol.RenewStream(start.SubscriberId, _state.SessionId, at + _settings.IdleTimeout * 1.5));
+    }
+
+    private static IActorRef? Limiter() =>
+        Akka.Hosting.ActorRegistry.For(Context.System).TryGet<StreamLimiterActor>(out var limiter) ? limiter : null;
 
     /// <summary>The gate and the idle timer send without a sender; nobody waits for those answers.</summary>
     private static void Reply(IActorRef sender, ISessionReply reply)

@@ -15,6 +15,9 @@ public static class SessionRegistration
     {
         if (roles.Contains(InspurRoles.Edge))
         {
+            builder.WithShardRegion<StreamLimiterActor>(StreamLimiterActor.EntityTypeName, (_, _, resolver) => _ => resolver.Props<StreamLimiterActor>(),
+                new StreamMessageExtractor(),
+                new ShardOptions { Role = InspurRoles.Edge, StateStoreMode = StateStoreMode.DData, RememberEntities = false });
             builder.WithShardRegion<SessionActor>(SessionActor.EntityTypeName,
                 (_, _, resolver) => entityId => resolver.Props<SessionActor>(entityId),
                 new SessionMessageExtractor(),
@@ -30,6 +33,7 @@ public static class SessionRegistration
         else
         {
             builder.WithShardRegionProxy<SessionActor>(SessionActor.EntityTypeName, InspurRoles.Edge, new SessionMessageExtractor());
+            builder.WithShardRegionProxy<StreamLimiterActor>(StreamLimiterActor.EntityTypeName, InspurRoles.Edge, new StreamMessageExtractor());
         }
 
         return builder.WithActors((system, _, resolver) => system.ActorOf(resolver.Props<PlaybackRevocationListener>(), "playback-revocations"));

@@ -33,10 +33,25 @@ public interface ISessionService
     /// sessions ends as revoked at its next refused request, or as idle.
     /// </summary>
     void RevokeSubscriber(string subscriberId);
+
+    /// <summary>
+    /// Counts <paramref name="session"/> among the subscriber's concurrent streams if fewer than <paramref name="limit"/>
+    /// others play: <see cref="StreamProtocol.StreamGranted"/>, or <see cref="StreamProtocol.StreamRefused"/> naming the
+    /// sessions that hold the limit. The session's heartbeats keep the lease; its end releases it.
+    /// </summary>
+    Task<StreamProtocol.IStreamReply> ReserveStreamAsync(string subscriberId, SessionId session, int limit, CancellationToken ct = default);
+
+    /// <summary>Gives a reserved stream back (a playback that could not start its session).</summary>
+    void ReleaseStream(string subscriberId, SessionId session);
 }
 
 /// <summary><see cref="ISessionService"/> over the session shard region and distributed pub-sub.</summary>
-public sealed class SessionService(IRequiredActor<SessionActor> sessions, PlaybackRevocationList revocations, ActorSystem system) : ISessionService
+public sealed class SessionService(
+    IRequiredActor<SessionActor> sessions,
+    IRequiredActor<StreamLimiterActor> streams,
+    SessionSettings settings,
+    PlaybackRevocationList revocations,
+    ActorSystem system) : ISessionService
 {
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
@@ -65,4 +80,10 @@ public sealed class SessionService(IRequiredActor<SessionActor> sessions, Playba
     }
 
     private Task<ISessionReply> Ask(object message, CancellationToken ct) => sessions.ActorRef.Ask<ISessionReply>(message, AskTimeout, ct);
+
+    public Task<StreamProtocol.IStreamReply> ReserveStreamAsync(string subscriberId, SessionId session, int limit, CancellationToken ct = default) =>
+        streams.ActorRef.Ask<StreamProtocol.IStreamReply>(
+            new StreamProtocol.ReserveStream(subscriberId, session, limit, DateTimeOffset.UtcNow + settings.IdleTimeout * 1.5), AskTimeout, ct);
+
+    public void ReleaseStream(string subscriberId, SessionId session) => streams.ActorRef.Tell(new StreamProtocol.ReleaseStream(subscriberId, session));
 }

@@ -41,7 +41,8 @@ public interface ISubscriberService
 public sealed class SubscriberService(
     IRequiredActor<SubscriberActor> subscribers,
     IRequiredActor<ProductCatalogActor> catalog,
-    IRequiredActor<SubscriberDirectoryProjection> directory) : ISubscriberService
+    IRequiredActor<SubscriberDirectoryProjection> directory,
+    Sessions.ISessionService sessions) : ISubscriberService
 {
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
@@ -58,6 +59,8 @@ public sealed class SubscriberService(
         }
 
         var reply = await subscribers.ActorRef.Ask<ISubscriberReply>(command, AskTimeout, ct);
+        // A suspended or closed account's playback stops everywhere: every node's gate refuses its tokens from now on.
+        if (reply is SubscriberReceipt && command is SuspendAccount or CloseAccount) sessions.RevokeSubscriber(command.SubscriberId.Value);
         if (reply is SubscriberReceipt { Replayed: false } && await GetAsync(command.SubscriberId, ct) is SubscriberView view)
             directory.ActorRef.Tell(new SubscriberDirectoryProjection.Observed(view));
         return reply;

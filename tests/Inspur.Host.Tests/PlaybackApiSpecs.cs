@@ -1,0 +1,247 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Inspur.Domain.Security;
+using Inspur.Domain.Subscribers;
+using Inspur.Media.Hls;
+using Inspur.Testing;
+
+namespace Inspur.Host.Tests;
+
+/// <summary>
+/// A real node with the BOSS, access and playback keys configured and one encrypted channel <c>news</c> fed by ffmpeg:
+/// accounts and a package made through the signed BOSS API, access tokens as sign-in issues them.
+/// </summary>
+public sealed class PlaybackApiFixture : IAsyncLifetime
+{
+    public const string Channel = "news";
+    public static readonly byte[] AccessKey = Enumerable.Range(50, 32).Select(i => (byte)i).ToArray();
+    public static readonly TokenKeyRing AccessKeys = new(new Dictionary<string, byte[]> { ["a1"] = AccessKey }, "a1", "access");
+
+    private TsSender? _sender;
+
+    public HostProcess Node { get; private set; } = null!;
+
+    public BossClient Boss { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var settings = BossClient.Settings;
+        foreach (var (key, value) in PlaybackNodeFixture.KeySettings()) settings[key] = value;
+        settings["Inspur:Auth:Keys:a1"] = Convert.ToBase64String(AccessKey);
+        settings["Inspur:Playback:IdleTimeout"] = "30";
+        settings["Inspur:Protection:MasterKey"] = Convert.ToBase64String(new byte[32]);
+        var port = Repo.FreeUdpPort();
+        Node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("playback-api"), Settings = settings }, async node =>
+        {
+            _sender = new TsSender(port, seconds: 900);
+            using var created = await node.Http.PostAsync("/api/v1/channels",
+                new StringContent($$"""{"id":"{{Channel}}","name":"News","number":8,"source":"udp://127.0.0.1:{{port}}","encrypted":true}""", Encoding.UTF8, "application/json"));
+            created.EnsureSuccessStatusCode();
+            (await node.Http.PostAsync($"/api/v1/channels/{Channel}/start", null)).EnsureSuccessStatusCode();
+            await node.SegmentsAsync(Channel, 3);
+        });
+        Boss = new BossClient(Node);
+        await Boss.JsonAsync(HttpMethod.Put, "/products/news-pkg",
+            $$"""{"kind":"package","name":"News","price":1000,"currency":"CNY","channels":["{{Channel}}"]}""", Guid.NewGuid().ToString("N"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _sender?.Dispose();
+        await Node.DisposeAsync();
+    }
+
+    /// <summary>An account with the news package and the given stream limit.</summary>
+    public async Task<string> AccountAsync(string id, int streams = 2, bool entitled = true)
+    {
+        await Boss.JsonAsync(HttpMethod.Post, "/subscribers", $$"""{"id":"{{id}}","name":"Viewer","deviceLimit":3,"streamLimit":{{streams}}}""", Key(), HttpStatusCode.Created);
+        if (entitled) await Boss.JsonAsync(HttpMethod.Post, $"/subscribers/{id}/orders", """{"productId":"news-pkg"}""", Key());
+        return id;
+    }
+
+    public static string Token(string subscriber, string device = "stb-1", TimeSpan? life = null, DateTimeOffset? issued = null)
+    {
+        var at = issued ?? DateTimeOffset.UtcNow;
+        return SubscriberToken.Sign(new SubscriberClaims(new SubscriberId(subscriber), device, at, at + (life ?? TimeSpan.FromHours(1))), AccessKeys);
+    }
+
+    public async Task<HttpResponseMessage> PlayAsync(string? token, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/playback") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await Node.Http.SendAsync(request);
+    }
+
+    public async Task<JsonElement> GrantedAsync(string subscriber, string json = """{"channel":"news"}""")
+    {
+        using var response = await PlayAsync(Token(subscriber), json);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    public static string Key() => Guid.NewGuid().ToString("N");
+}
+
+public sealed class PlaybackApiSpecs(PlaybackApiFixture fixture) : IClassFixture<PlaybackApiFixture>
+{
+    private HttpClient Http => fixture.Node.Http;
+
+    private async Task<string> TextAsync(string url)
+    {
+        using var response = await Http.GetAsync(url);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url}: {response.StatusCode} {text}");
+        return text;
+    }
+
+    /// <summary>The master, media playlist, newest segment and its key, all through the granted URL's gate.</summary>
+    private async Task<(string Segment, string Key)> ObjectsAsync(string url)
+    {
+        var master = PlaylistParser.ParseMaster(await TextAsync(url));
+        var media = url[..(url.LastIndexOf('/') + 1)] + master.Variants[0].Uri;
+        var playlist = PlaylistParser.ParseMedia(await TextAsync(media));
+        var folder = media[..(media.LastIndexOf('/') + 1)];
+        return (folder + playlist.Segments[^1].Uri, new Uri(new Uri("http://x" + folder), playlist.Segments[^1].Key!.Uri).AbsolutePath);
+    }
+
+    [Fact]
+    public async Task An_entitled_subscriber_plays_its_granted_url_and_a_suspend_refuses_the_next_segment_and_key()
+    {
+        var id = await fixture.AccountAsync("viewer-1");
+        var grant = await fixture.GrantedAsync(id);
+        var url = grant.GetProperty("url").GetString()!;
+        Assert.StartsWith("/p/", url);
+        Assert.Equal("news-pkg", grant.GetProperty("via").GetString());
+        var session = await TextAsync($"/api/v1/sessions/{grant.GetProperty("session").GetString()}");
+        Assert.Contains("\"subscriber\":\"viewer-1\"", session);
+
+        var (segment, key) = await ObjectsAsync(url);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(segment)).StatusCode);
+        Assert.Equal(16, (await Http.GetByteArrayAsync(key)).Length);
+        Assert.StartsWith("/p/", key);
+
+        await fixture.Boss.JsonAsync(HttpMethod.Post, $"/subscribers/{id}/suspend", """{"reason":"unpaid"}""", PlaybackApiFixture.Key());
+
+        // Revoked on this node as the suspend answered: the very next requests are refused.
+        var refused = await ProblemAssert.IsProblemAsync(await Http.GetAsync(segment), HttpStatusCode.Forbidden);
+        Assert.Equal("Playback revoked", refused.GetProperty("title").GetString());
+        await ProblemAssert.IsProblemAsync(await Http.GetAsync(key), HttpStatusCode.Forbidden);
+        var again = await ProblemAssert.IsProblemAsync(await fixture.PlayAsync(PlaybackApiFixture.Token(id), """{"channel":"news"}"""), HttpStatusCode.Forbidden);
+        Assert.Equal("Account suspended", again.GetProperty("title").GetString());
+
+        await fixture.Boss.JsonAsync(HttpMethod.Post, $"/subscribers/{id}/resume", null, PlaybackApiFixture.Key());
+        // Granted right after the resume, the new URL plays (its token is issued after the revocation).
+        var resumed = (await fixture.GrantedAsync(id)).GetProperty("url").GetString()!;
+        var (segmentAgain, _) = await ObjectsAsync(resumed);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(segmentAgain)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_third_stream_with_a_limit_of_two_is_refused_until_one_stops()
+    {
+        var id = await fixture.AccountAsync("viewer-2", streams: 2);
+        var first = (await fixture.GrantedAsync(id)).GetProperty("session").GetString()!;
+        var second = (await fixture.GrantedAsync(id)).GetProperty("session").GetString()!;
+
+        var third = await ProblemAssert.IsProblemAsync(await fixture.PlayAsync(PlaybackApiFixture.Token(id), """{"channel":"news"}"""), HttpStatusCode.Conflict);
+        Assert.Equal("Stream limit reached", third.GetProperty("title").GetString());
+        Assert.Equal(2, third.GetProperty("limit").GetInt32());
+        Assert.Equal(new[] { first, second }.Order(), third.GetProperty("activeSessions").EnumerateArray().Select(s => s.GetString()).Order());
+
+        (await Http.PostAsync($"/api/v1/sessions/{first}/stop", null)).EnsureSuccessStatusCode();
+        var freed = await fixture.Node.EventuallyAsync(async () =>
+        {
+            using var response = await fixture.PlayAsync(PlaybackApiFixture.Token(id), """{"channel":"news"}""");
+            return response.StatusCode == HttpStatusCode.Created ? (bool?)true : null;
+        }, TimeSpan.FromSeconds(30), "a stream freed by the stop");
+        Assert.True(freed);
+        await ProblemAssert.IsProblemAsync(await fixture.PlayAsync(PlaybackApiFixture.Token(id), """{"channel":"news"}"""), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Archive_playback_behind_live_gets_an_archive_url_the_gate_serves()
+    {
+        var id = await fixture.AccountAsync("viewer-3");
+        var url = await fixture.Node.EventuallyAsync(async () =>
+        {
+            var grant = await fixture.GrantedAsync(id, """{"channel":"news","kind":"archive","behindLive":4}""");
+            var granted = grant.GetProperty("url").GetString()!;
+            using var playlist = await Http.GetAsync(granted);
+            if (playlist.StatusCode == HttpStatusCode.OK) return granted;
+            await Http.PostAsync($"/api/v1/sessions/{grant.GetProperty("session").GetString()}/stop", null);
+            return null;
+        }, TimeSpan.FromSeconds(60), "an archive playlist 4 s behind live");
+
+        Assert.Contains("/archive/news/main/timeshift.m3u8?offset=4", url);
+        Assert.Contains("#EXT-X-KEY:METHOD=AES-128", await Http.GetStringAsync(url));
+    }
+
+    [Theory]
+    [InlineData(null, 401, "Sign-in required")]
+    [InlineData("Basic dXNlcjpwYXNz", 401, "Invalid access token")]
+    [InlineData("Bearer a1.garbage.sig", 401, "Invalid access token")]
+    [InlineData("expired", 401, "Access token expired")]
+    [InlineData("tampered", 401, "Invalid access token")]
+    [InlineData("unknown-account", 403, "Unknown account")]
+    [InlineData("not-entitled", 403, "Not entitled")]
+    public async Task A_request_without_a_valid_sign_in_or_entitlement_starts_nothing(string? who, int status, string title)
+    {
+        var viewer = await fixture.AccountAsync($"viewer-{Guid.NewGuid():N}"[..20], streams: 1);
+        var token = PlaybackApiFixture.Token(viewer);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/playback") { Content = new StringContent("""{"channel":"news"}""", Encoding.UTF8, "application/json") };
+        switch (who)
+        {
+            case null:
+                break;
+            case "expired":
+                request.Headers.Authorization = new("Bearer", PlaybackApiFixture.Token(viewer, issued: DateTimeOffset.UtcNow.AddHours(-2)));
+                break;
+            case "tampered":
+                request.Headers.Authorization = new("Bearer", token[..^2] + (token[^2] == 'A' ? "B" : "A") + token[^1]);
+                break;
+            case "unknown-account":
+                request.Headers.Authorization = new("Bearer", PlaybackApiFixture.Token("nobody-here"));
+                break;
+            case "not-entitled":
+                var bare = $"bare-{Guid.NewGuid():N}"[..20];
+                await fixture.AccountAsync(bare, entitled: false);
+                request.Headers.Authorization = new("Bearer", PlaybackApiFixture.Token(bare));
+                break;
+            default:
+                request.Headers.TryAddWithoutValidation("Authorization", who);
+                break;
+        }
+
+        using var response = await Http.SendAsync(request);
+        var problem = await ProblemAssert.IsProblemAsync(response, (HttpStatusCode)status);
+        Assert.Equal(title, problem.GetProperty("title").GetString());
+        if (status == 401) Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString());
+
+        // The viewer's single stream is still free: nothing above took it.
+        var granted = await fixture.GrantedAsync(viewer);
+        (await Http.PostAsync($"/api/v1/sessions/{granted.GetProperty("session").GetString()}/stop", null)).EnsureSuccessStatusCode();
+    }
+
+    [Theory]
+    [InlineData("{", "body")]
+    [InlineData("""{"channel":"news","speed":2}""", "speed")]
+    [InlineData("""{"channel":"Not A Channel"}""", "channel")]
+    [InlineData("""{}""", "channel")]
+    [InlineData("""{"channel":"news","kind":"vod"}""", "kind")]
+    [InlineData("""{"channel":"news","behindLive":10}""", "kind")]
+    [InlineData("""{"channel":"news","kind":"archive"}""", "position")]
+    [InlineData("""{"channel":"news","kind":"archive","behindLive":0}""", "behindLive")]
+    [InlineData("""{"channel":"news","kind":"archive","behindLive":5,"position":"2026-12-01T10:00:00Z"}""", "position")]
+    [InlineData("""{"channel":"news","kind":"archive","position":"2999-01-01T00:00:00Z"}""", "position")]
+    [InlineData("""{"channel":"news","kind":"archive","position":"yesterday"}""", "position")]
+    public async Task Bad_playback_requests_are_refused_naming_the_field(string json, string field)
+    {
+        var id = await fixture.AccountAsync($"bad-{Guid.NewGuid():N}"[..20], streams: 1);
+        var problem = await ProblemAssert.IsProblemAsync(await fixture.PlayAsync(PlaybackApiFixture.Token(id), json), HttpStatusCode.BadRequest);
+        if (field != "body") Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        await fixture.GrantedAsync(id);
+    }
+}
