@@ -117,7 +117,7 @@ public sealed class SubscriberAccessSpecs
     }
 
     [Fact]
-    public void Revocation_refuses_tokens_issued_before_it_in_whole_seconds_including_its_own_second()
+    public void Revocation_refuses_tokens_issued_before_it_in_whole_seconds_including_its_own_second_and_always_advance()
     {
         var state = WithStb(Run(SubscriberState.Empty(Id), Now, new OpenAccount(Id, Key(), "Li Lei", new SubscriberLimits(2, 1))));
         var revokedAt = Now.AddSeconds(30).AddMilliseconds(400);
@@ -128,7 +128,12 @@ public sealed class SubscriberAccessSpecs
         Assert.Equal(AccessDenial.TokenRevoked, state.CheckAccess("stb-1", Now.AddSeconds(30))); // the token says :30, the revocation came at :30.4
         Assert.Null(state.CheckAccess("stb-1", Now.AddSeconds(31)));
         Assert.Equal(state.TokensValidFrom, state.SignIn().TokensValidFrom);
-        Assert.Equal(Now, SubscriberState.WholeSecondAfter(Now));
+        Assert.Equal(Now.AddSeconds(1), SubscriberState.Empty(Id).ValidFromAfter(Now));
+
+        // A token issued at :31 (no earlier than the revocation) dies with a second revocation within that same second.
+        var twice = Run(state, revokedAt.AddMilliseconds(100), new RevokeTokens(Id, Key(), "signed out"));
+        Assert.Equal(Now.AddSeconds(32), twice.TokensValidFrom);
+        Assert.Equal(AccessDenial.TokenRevoked, twice.CheckAccess("stb-1", Now.AddSeconds(31)));
 
         var revoked = Assert.IsType<TokensRevoked>(state.Process(new RevokeTokens(Id, Key(), "again"), revokedAt).Events.Single());
         Assert.Equal("again", revoked.Reason);

@@ -145,7 +145,7 @@ public static class SubscriberEvents
     public sealed record CredentialsSet(SubscriberId SubscriberId, CredentialHash? Password, CredentialHash? Pin, string IdempotencyKey, string Fingerprint, DateTimeOffset At)
         : ISubscriberEvent;
 
-    /// <summary>Access tokens issued before <see cref="At"/> (rounded up to the whole second) are refused.</summary>
+    /// <summary>Access tokens issued before <see cref="At"/> (in its second or earlier) are refused.</summary>
     public sealed record TokensRevoked(SubscriberId SubscriberId, string Reason, string IdempotencyKey, string Fingerprint, DateTimeOffset At) : ISubscriberEvent;
 
     public sealed record AccountSuspended(SubscriberId SubscriberId, string Reason, string IdempotencyKey, string Fingerprint, DateTimeOffset At) : ISubscriberEvent;

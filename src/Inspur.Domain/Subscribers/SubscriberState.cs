@@ -29,7 +29,7 @@ public sealed partial record SubscriberState(SubscriberId SubscriberId, string? 
 
     public CredentialHash? Pin { get; init; }
 
-    /// <summary>Access tokens issued (in whole Unix seconds) before this are refused; a whole second, rounded up from the revocation.</summary>
+    /// <summary>Access tokens issued (in whole Unix seconds) before this are refused; the whole second after the last revocation (see <see cref="ValidFromAfter"/>).</summary>
     public DateTimeOffset? TokensValidFrom { get; init; }
 
     public static SubscriberState Empty(SubscriberId id) =>
@@ -92,7 +92,7 @@ public sealed partial record SubscriberState(SubscriberId SubscriberId, string? 
         {
             AccountOpened o => this with { Name = o.Name, Limits = o.Limits, Status = SubscriberStatus.Active, CreatedAt = o.At, Password = o.Password, Pin = o.Pin },
             CredentialsSet c => this with { Password = c.Password ?? Password, Pin = c.Pin ?? Pin },
-            TokensRevoked r => this with { TokensValidFrom = WholeSecondAfter(r.At) },
+            TokensRevoked r => this with { TokensValidFrom = ValidFromAfter(r.At) },
             AccountSuspended s => this with { Status = SubscriberStatus.Suspended, StatusReason = s.Reason },
             AccountResumed => this with { Status = SubscriberStatus.Active, StatusReason = null },
             AccountClosed c => this with { Status = SubscriberStatus.Closed, StatusReason = c.Reason ?? "closed" },
@@ -143,11 +143,15 @@ public sealed partial record SubscriberState(SubscriberId SubscriberId, string? 
         : Devices.All(d => d.DeviceId != deviceId) ? AccessDenial.DeviceRemoved
         : null;
 
-    /// <summary>The first whole second not before <paramref name="at"/>: a token issued in the second of a revocation is refused.</summary>
-    public static DateTimeOffset WholeSecondAfter(DateTimeOffset at)
+    /// <summary>
+    /// The whole second from which tokens are accepted after a revocation at <paramref name="at"/>: the next one (a token says
+    /// its second, so one issued in the revocation's second is refused), and always past the previous one, because sign-in
+    /// issues tokens no earlier than it (<see cref="SignInFacts.TokensValidFrom"/>) and those must die with the next revocation.
+    /// </summary>
+    public DateTimeOffset ValidFromAfter(DateTimeOffset at)
     {
-        var seconds = at.ToUnixTimeSeconds();
-        return DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.FromUnixTimeSeconds(seconds) < at ? seconds + 1 : seconds);
+        var next = DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds() + 1);
+        return TokensValidFrom is { } previous && previous >= next ? previous.AddSeconds(1) : next;
     }
 
     /// <summary>Null for an account that was never opened.</summary>
