@@ -83,6 +83,7 @@ public static class InspurHost
         builder.Services.AddInspurSessions(playback.Sessions);
         builder.Services.AddSingleton<PlaybackUrls>();
         builder.Services.AddSingleton(AuthSettings.Read(builder.Configuration));
+        builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddInspurSubscribers();
         builder.Services.AddSingleton(BossSettings.Read(builder.Configuration));
         builder.Services.AddSingleton<BossAuthenticator>();
@@ -114,6 +115,7 @@ public static class InspurHost
         app.MapSessionApi();
         app.MapPlaybackApi();
         app.MapBossApi();
+        app.MapAuthApi();
         app.MapInspurAdmin();
         app.MapLiveDelivery();
         app.MapTimeShiftDelivery();

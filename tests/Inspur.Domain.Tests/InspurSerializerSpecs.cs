@@ -64,6 +64,7 @@ public sealed class InspurSerializerSpecs : IDisposable
     private static readonly Device Stb = new("stb-1", DeviceKind.Stb, At) { Mac = "00:1a:2b:3c:4d:5e", Serial = "SN1", Name = "Living room" };
     private static readonly Order Ordered = new(Pkg, Package, At, null, At);
     private static readonly IdempotencyLog Log = IdempotencyLog.Empty.Add(new ProcessedRequest("k-1", new string('a', 64), 1, At));
+    private static readonly CredentialHash Hashed = new("c2FsdHNhbHRzYWx0c2FsdA==", "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=", CredentialHash.DefaultIterations);
 
     public static readonly IReadOnlyList<IInspurMessage> Samples =
     [
@@ -191,6 +192,19 @@ public sealed class InspurSerializerSpecs : IDisposable
         new SubscriberReplies.Authorization(Sub, Id, At, AuthorizationDenial.Suspended),
         new SubscriberState(Sub, "李雷", SubscriberStatus.Active, Limits, [Stb], [Ordered], Log, 1, At, At),
         SubscriberState.Empty(Sub),
+        new SubscriberState(Sub, "李雷", SubscriberStatus.Active, Limits, [Stb], [], Log, 3, At, At) { Password = Hashed, Pin = Hashed, TokensValidFrom = At },
+        new SubscriberCommands.OpenAccount(Sub, "k-1", "李雷", Limits) { Password = Hashed, Pin = null },
+        new SubscriberCommands.SetCredentials(Sub, "k-10", null, Hashed),
+        new SubscriberCommands.RevokeTokens(Sub, "k-11", "signed out on stb-1"),
+        new SubscriberQueries.GetSignIn(Sub),
+        new SubscriberQueries.CheckAccess(Sub, "stb-1", At),
+        new SubscriberEvents.AccountOpened(Sub, "李雷", Limits, "k-1", "f1", At) { Password = Hashed },
+        new SubscriberEvents.CredentialsSet(Sub, Hashed, null, "k-10", "f10", At),
+        new SubscriberEvents.TokensRevoked(Sub, "lost phone", "k-11", "f11", At),
+        new SubscriberReplies.SignInFacts(Sub, true, SubscriberStatus.Active, Hashed, null, [Stb], 5, At),
+        new SubscriberReplies.SignInFacts(Sub, false, SubscriberStatus.Active, null, null, [], 1, null),
+        new SubscriberReplies.AccessCheck(Sub, null),
+        new SubscriberReplies.AccessCheck(Sub, AccessDenial.TokenRevoked),
         new ProductCatalogProtocol.DefineProduct(Pkg, Package, "k-10"),
         new ProductCatalogProtocol.GetProduct(Pkg),
         ProductCatalogProtocol.ListProducts.Instance,
@@ -227,6 +241,7 @@ public sealed class InspurSerializerSpecs : IDisposable
                 or EpgSourceProtocol.SourceFetched { Report: not null } or EpgSourceProtocol.Sources or EpgSourcesState
                 or RecordingCommands.ReportExport { Files: not null } or RecordingEvents.RecordingCompleted or RecordingReplies.RecordingView { Files: not null } or RecordingState { Files: not null }
                 or SubscriberCommands.OrderProduct { Product: not null } or SubscriberEvents.ProductOrdered or SubscriberReplies.SubscriberView or SubscriberState
+                or SubscriberReplies.SignInFacts
                 or ProductCatalogProtocol.DefineProduct or ProductCatalogProtocol.ProductDefined or ProductCatalogProtocol.ProductFound
                 or ProductCatalogProtocol.ProductList or ProductCatalogState or StreamProtocol.StreamRefused)) Assert.Equal(message, back);
     }

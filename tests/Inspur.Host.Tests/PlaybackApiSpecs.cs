@@ -53,14 +53,27 @@ public sealed class PlaybackApiFixture : IAsyncLifetime
         await Node.DisposeAsync();
     }
 
-    /// <summary>An account with the news package and the given stream limit.</summary>
+    /// <summary>An account with the news package and the given stream limit, its set-top box signed in (its token kept).</summary>
     public async Task<string> AccountAsync(string id, int streams = 2, bool entitled = true)
     {
-        await Boss.JsonAsync(HttpMethod.Post, "/subscribers", $$"""{"id":"{{id}}","name":"Viewer","deviceLimit":3,"streamLimit":{{streams}}}""", Key(), HttpStatusCode.Created);
+        await Boss.JsonAsync(HttpMethod.Post, "/subscribers",
+            $$"""{"id":"{{id}}","name":"Viewer","deviceLimit":3,"streamLimit":{{streams}},"password":"{{Password}}"}""", Key(), HttpStatusCode.Created);
         if (entitled) await Boss.JsonAsync(HttpMethod.Post, $"/subscribers/{id}/orders", """{"productId":"news-pkg"}""", Key());
+        using var signIn = await Node.Http.PostAsync("/api/v1/auth/sign-in", new StringContent(
+            $$$"""{"account":"{{{id}}}","password":"{{{Password}}}","device":{"id":"stb-1","kind":"stb","serial":"SN-1"}}""", Encoding.UTF8, "application/json"));
+        var text = await signIn.Content.ReadAsStringAsync();
+        Assert.True(signIn.StatusCode == HttpStatusCode.OK, $"sign-in: {text}");
+        _signedIn[id] = JsonDocument.Parse(text).RootElement.GetProperty("accessToken").GetString()!;
         return id;
     }
 
+    private const string Password = "correct horse battery";
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _signedIn = new();
+
+    /// <summary>The access token the account's set-top box got at sign-in.</summary>
+    public string SignedIn(string subscriber) => _signedIn[subscriber];
+
+    /// <summary>A token minted with the node's access key, for the cases sign-in never issues (expired, unknown account).</summary>
     public static string Token(string subscriber, string device = "stb-1", TimeSpan? life = null, DateTimeOffset? issued = null)
     {
         var at = issued ?? DateTimeOffset.UtcNow;
@@ -76,7 +89,7 @@ public sealed class PlaybackApiFixture : IAsyncLifetime
 
     public async Task<JsonElement> GrantedAsync(string subscriber, string json = """{"channel":"news"}""")
     {
-        using var response = await PlayAsync(Token(subscriber), json);
+        using var response = await PlayAsync(SignedIn(subscriber), json);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, text);
         return JsonDocument.Parse(text).RootElement;
@@ -129,7 +142,7 @@ public sealed class PlaybackApiSpecs(PlaybackApiFixture fixture) : IClassFixture
         var refused = await ProblemAssert.IsProblemAsync(await Http.GetAsync(segment), HttpStatusCode.Forbidden);
         Assert.Equal("Playback revoked", refused.GetProperty("title").GetString());
         await ProblemAssert.IsProblemAsync(await Http.GetAsync(key), HttpStatusCode.Forbidden);
-        var again = await ProblemAssert.IsProblemAsync(await fixture.PlayAsync(PlaybackApiFixture.Token(id), """{"channel":"news"}"""), HttpStatusCode.Forbidden);
+        var again = await ProblemAssert.IsProblemAsync(await fixture.PlayAsync(fixture.SignedIn(id), """{"channel":"news"}"""), HttpStatusCode.Forbidden);
         Assert.Equal("Account suspended", again.GetProperty("title").GetString());
 
         await fixture.Boss.JsonAsync(HttpMethod.Post, $"/subscribers/{id}/resume", null, PlaybackApiFixture.Key());
@@ -146,7 +159,7 @@ public sealed class PlaybackApiSpecs(PlaybackApiFixture fixture) : IClassFixture
         var first = (await fixture.GrantedAsync(id)).GetProperty("session").GetString()!;
         var second = (await fixture.GrantedAsync(id)).GetProperty("session").GetString()!;
 
-        var third = await ProblemAssert.IsProblemAsync(await fixture.PlayAsync(PlaybackApiFixture.Token(id), """{"channel":"news"}"""), HttpStatusCode.Conflict);
+        var third = await ProblemAssert.IsProblemAsync(await fixture.PlayAsync(fixture.SignedIn(id), """{"channel":"news"}"""), HttpStatusCode.Conflict);
         Assert.Equal("Stream limit reached", third.GetProperty("title").GetString());
         Assert.Equal(2, third.GetProperty("limit").GetInt32());
         Assert.Equal(new[] { first, second }.Order(), third.GetProperty("activeSessions").EnumerateArray().Select(s => s.GetString()).Order());
@@ -154,11 +167,11 @@ public sealed class PlaybackApiSpecs(PlaybackApiFixture fixture) : IClassFixture
         (await Http.PostAsync($"/api/v1/sessions/{first}/stop", null)).EnsureSuccessStatusCode();
         var freed = await fixture.Node.EventuallyAsync(async () =>
         {
-            using var response = await fixture.PlayAsync(PlaybackApiFixture.Token(id), """{"channel":"news"}""");
+            using var response = await fixture.PlayAsync(fixture.SignedIn(id), """{"channel":"news"}""");
             return response.StatusCode == HttpStatusCode.Created ? (bool?)true : null;
         }, TimeSpan.FromSeconds(30), "a stream freed by the stop");
         Assert.True(freed);
-        await ProblemAssert.IsProblemAsync(await fixture.PlayAsync(PlaybackApiFixture.Token(id), """{"channel":"news"}"""), HttpStatusCode.Conflict);
+        await ProblemAssert.IsProblemAsync(await fixture.PlayAsync(fixture.SignedIn(id), """{"channel":"news"}"""), HttpStatusCode.Conflict);
     }
 
     [Fact]
@@ -185,12 +198,13 @@ public sealed class PlaybackApiSpecs(PlaybackApiFixture fixture) : IClassFixture
     [InlineData("Bearer a1.garbage.sig", 401, "Invalid access token")]
     [InlineData("expired", 401, "Access token expired")]
     [InlineData("tampered", 401, "Invalid access token")]
-    [InlineData("unknown-account", 403, "Unknown account")]
+    [InlineData("unknown-account", 401, "Access token no longer valid")]
+    [InlineData("revoked", 401, "Access token no longer valid")]
     [InlineData("not-entitled", 403, "Not entitled")]
     public async Task A_request_without_a_valid_sign_in_or_entitlement_starts_nothing(string? who, int status, string title)
     {
         var viewer = await fixture.AccountAsync($"viewer-{Guid.NewGuid():N}"[..20], streams: 1);
-        var token = PlaybackApiFixture.Token(viewer);
+        var token = fixture.SignedIn(viewer);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/playback") { Content = new StringContent("""{"channel":"news"}""", Encoding.UTF8, "application/json") };
         switch (who)
         {
@@ -205,10 +219,15 @@ public sealed class PlaybackApiSpecs(PlaybackApiFixture fixture) : IClassFixture
             case "unknown-account":
                 request.Headers.Authorization = new("Bearer", PlaybackApiFixture.Token("nobody-here"));
                 break;
+            case "revoked":
+                var signedOut = await fixture.AccountAsync($"out-{Guid.NewGuid():N}"[..20]);
+                await fixture.Boss.JsonAsync(HttpMethod.Post, $"/subscribers/{signedOut}/revoke-tokens", null, PlaybackApiFixture.Key());
+                request.Headers.Authorization = new("Bearer", fixture.SignedIn(signedOut));
+                break;
             case "not-entitled":
                 var bare = $"bare-{Guid.NewGuid():N}"[..20];
                 await fixture.AccountAsync(bare, entitled: false);
-                request.Headers.Authorization = new("Bearer", PlaybackApiFixture.Token(bare));
+                request.Headers.Authorization = new("Bearer", fixture.SignedIn(bare));
                 break;
             default:
                 request.Headers.TryAddWithoutValidation("Authorization", who);
@@ -240,7 +259,7 @@ public sealed class PlaybackApiSpecs(PlaybackApiFixture fixture) : IClassFixture
     public async Task Bad_playback_requests_are_refused_naming_the_field(string json, string field)
     {
         var id = await fixture.AccountAsync($"bad-{Guid.NewGuid():N}"[..20], streams: 1);
-        var problem = await ProblemAssert.IsProblemAsync(await fixture.PlayAsync(PlaybackApiFixture.Token(id), json), HttpStatusCode.BadRequest);
+        var problem = await ProblemAssert.IsProblemAsync(await fixture.PlayAsync(fixture.SignedIn(id), json), HttpStatusCode.BadRequest);
         if (field != "body") Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
         await fixture.GrantedAsync(id);
     }

@@ -46,6 +46,16 @@ public sealed class SubscriberActor : SnapshottingActor
             Sender.Tell(_state.Authorize(a.ChannelId, a.At));
             PassivateIfEmpty();
         });
+        Command<GetSignIn>(_ =>
+        {
+            Sender.Tell(_state.SignIn());
+            PassivateIfEmpty();
+        });
+        Command<CheckAccess>(c =>
+        {
+            Sender.Tell(new AccessCheck(_state.SubscriberId, _state.CheckAccess(c.DeviceId, c.IssuedAt)));
+            PassivateIfEmpty();
+        });
         KeepOnlyLatestSnapshot();
     }
 

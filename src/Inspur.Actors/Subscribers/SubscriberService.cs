@@ -25,6 +25,15 @@ public interface ISubscriberService
     /// <summary>May the subscriber watch the live channel at <paramref name="at"/>: allowed (via which product, with the stream limit) or the denial.</summary>
     Task<Authorization> AuthorizeAsync(SubscriberId id, ChannelId channel, DateTimeOffset at, CancellationToken ct = default);
 
+    /// <summary>The account's credential hashes, status, devices and limits, for sign-in to verify off the entity's message loop.</summary>
+    Task<SignInFacts> GetSignInAsync(SubscriberId id, CancellationToken ct = default);
+
+    /// <summary>
+    /// Null when the (already HMAC-verified) token may act for its account now: the account exists and is active, still has the
+    /// token's device, and the token was issued (whole seconds) no earlier than the account's last revocation; else why not.
+    /// </summary>
+    Task<AccessDenial?> CheckAccessAsync(SubscriberClaims claims, CancellationToken ct = default);
+
     /// <summary>Accounts whose id or name contains <paramref name="query"/> (all when empty), by id, from the directory read model.</summary>
     Task<IReadOnlyList<SubscriberView>> SearchAsync(string? query, int limit = 100, CancellationToken ct = default);
 
@@ -71,6 +80,12 @@ public sealed class SubscriberService(
 
     public Task<Authorization> AuthorizeAsync(SubscriberId id, ChannelId channel, DateTimeOffset at, CancellationToken ct = default) =>
         subscribers.ActorRef.Ask<Authorization>(new Authorize(id, channel, at), AskTimeout, ct);
+
+    public Task<SignInFacts> GetSignInAsync(SubscriberId id, CancellationToken ct = default) =>
+        subscribers.ActorRef.Ask<SignInFacts>(new GetSignIn(id), AskTimeout, ct);
+
+    public async Task<AccessDenial?> CheckAccessAsync(SubscriberClaims claims, CancellationToken ct = default) =>
+        (await subscribers.ActorRef.Ask<AccessCheck>(new CheckAccess(claims.SubscriberId, claims.DeviceId, claims.IssuedAt), AskTimeout, ct)).Denial;
 
     public async Task<IReadOnlyList<SubscriberView>> SearchAsync(string? query, int limit = 100, CancellationToken ct = default) =>
         await directory.ActorRef.Ask<List<SubscriberView>>(new SubscriberDirectoryProjection.SearchSubscribers(query, limit), AskTimeout, ct);

@@ -64,7 +64,19 @@ public static class SubscriberCommands
         string IdempotencyKey { get; }
     }
 
-    public sealed record OpenAccount(SubscriberId SubscriberId, string IdempotencyKey, string Name, SubscriberLimits Limits) : ISubscriberCommand;
+    /// <summary>Opens an account, with a sign-in password and/or PIN already hashed by the caller when the BOSS sent them.</summary>
+    public sealed record OpenAccount(SubscriberId SubscriberId, string IdempotencyKey, string Name, SubscriberLimits Limits) : ISubscriberCommand
+    {
+        public CredentialHash? Password { get; init; }
+
+        public CredentialHash? Pin { get; init; }
+    }
+
+    /// <summary>Replaces the password and/or PIN (hashed by the caller); one left null stays as it is.</summary>
+    public sealed record SetCredentials(SubscriberId SubscriberId, string IdempotencyKey, CredentialHash? Password, CredentialHash? Pin) : ISubscriberCommand;
+
+    /// <summary>Every access token issued before now is refused from now on (a BOSS action, or the subscriber signing out).</summary>
+    public sealed record RevokeTokens(SubscriberId SubscriberId, string IdempotencyKey, string Reason) : ISubscriberCommand;
 
     public sealed record SuspendAccount(SubscriberId SubscriberId, string IdempotencyKey, string Reason) : ISubscriberCommand;
 
@@ -99,6 +111,12 @@ public static class SubscriberQueries
 
     /// <summary>May the subscriber watch the live channel at the instant? Playback authorisation asks this.</summary>
     public sealed record Authorize(SubscriberId SubscriberId, ChannelId ChannelId, DateTimeOffset At) : IWithSubscriberId, IInspurMessage;
+
+    /// <summary>What sign-in needs to decide off the entity's message loop: the credential hashes, status, devices and limits.</summary>
+    public sealed record GetSignIn(SubscriberId SubscriberId) : IWithSubscriberId, IInspurMessage;
+
+    /// <summary>May a token issued at <paramref name="IssuedAt"/> for the device still act for the account?</summary>
+    public sealed record CheckAccess(SubscriberId SubscriberId, string DeviceId, DateTimeOffset IssuedAt) : IWithSubscriberId, IInspurMessage;
 }
 
 /// <summary>Facts a subscriber entity persists, tagged <see cref="Tag"/>; each remembers the request that caused it.</summary>
@@ -116,7 +134,19 @@ public static class SubscriberEvents
     }
 
     public sealed record AccountOpened(SubscriberId SubscriberId, string Name, SubscriberLimits Limits, string IdempotencyKey, string Fingerprint, DateTimeOffset At)
+        : ISubscriberEvent
+    {
+        public CredentialHash? Password { get; init; }
+
+        public CredentialHash? Pin { get; init; }
+    }
+
+    /// <summary>The password and/or PIN hash replaced; a null one is unchanged.</summary>
+    public sealed record CredentialsSet(SubscriberId SubscriberId, CredentialHash? Password, CredentialHash? Pin, string IdempotencyKey, string Fingerprint, DateTimeOffset At)
         : ISubscriberEvent;
+
+    /// <summary>Access tokens issued before <see cref="At"/> (in its second or earlier) are refused.</summary>
+    public sealed record TokensRevoked(SubscriberId SubscriberId, string Reason, string IdempotencyKey, string Fingerprint, DateTimeOffset At) : ISubscriberEvent;
 
     public sealed record AccountSuspended(SubscriberId SubscriberId, string Reason, string IdempotencyKey, string Fingerprint, DateTimeOffset At) : ISubscriberEvent;
 
@@ -155,6 +185,16 @@ public static class SubscriberReplies
 
     public sealed record SubscriberRejected(SubscriberId SubscriberId, SubscriberRejection Reason, string Message) : ISubscriberReply;
 
+    /// <summary>
+    /// The answer to <see cref="SubscriberQueries.GetSignIn"/>; <see cref="Exists"/> false for an unknown account (then nothing else
+    /// is meaningful). <see cref="TokensValidFrom"/> lets the signer issue a token the revocation check accepts.
+    /// </summary>
+    public sealed record SignInFacts(SubscriberId SubscriberId, bool Exists, SubscriberStatus Status, CredentialHash? Password, CredentialHash? Pin,
+        IReadOnlyList<Device> Devices, int DeviceLimit, DateTimeOffset? TokensValidFrom) : ISubscriberReply;
+
+    /// <summary>The answer to <see cref="SubscriberQueries.CheckAccess"/>: null when the token may act.</summary>
+    public sealed record AccessCheck(SubscriberId SubscriberId, AccessDenial? Denial) : ISubscriberReply;
+
     /// <summary>The answer to <see cref="SubscriberQueries.Authorize"/>: allowed (and by which product), or why not.</summary>
     public sealed record Authorization(SubscriberId SubscriberId, ChannelId ChannelId, DateTimeOffset At, AuthorizationDenial? Denial) : ISubscriberReply
     {
@@ -175,6 +215,25 @@ public enum AuthorizationDenial
     Suspended,
     Closed,
     NotEntitled,
+}
+
+/// <summary>Why a signed, unexpired access token may not act for its account now.</summary>
+public enum AccessDenial
+{
+    /// <summary>No such account (401).</summary>
+    UnknownSubscriber,
+
+    /// <summary>The account's tokens were revoked after this one was issued (401, sign in again).</summary>
+    TokenRevoked,
+
+    /// <summary>The device the token was issued to is no longer registered (401).</summary>
+    DeviceRemoved,
+
+    /// <summary>The account is suspended (403).</summary>
+    Suspended,
+
+    /// <summary>The account is closed (403).</summary>
+    Closed,
 }
 
 /// <summary>Why a subscriber or product command was refused; the REST layer maps each to an HTTP status.</summary>

@@ -13,7 +13,7 @@ public sealed record SubscriberDecision(IReadOnlyList<ISubscriberEvent> Events, 
 /// <summary>
 /// Pure state of one subscriber account: status, limits, devices, orders and the idempotency keys it accepted.
 /// <see cref="Process"/> decides, <see cref="Apply"/> changes, <see cref="Entitles"/> answers playback; no Akka in here.
-/// Sign-in credentials (a password or PIN hash, issue 7 item 3) belong here as their own event when they come.
+/// Sign-in credentials are kept only as <see cref="CredentialHash"/>es; <see cref="TokensValidFrom"/> revokes older access tokens.
 /// </summary>
 public sealed partial record SubscriberState(SubscriberId SubscriberId, string? Name, SubscriberStatus Status, SubscriberLimits Limits,
     IReadOnlyList<Device> Devices, IReadOnlyList<Order> Orders, IdempotencyLog Log, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt) : IInspurMessage
@@ -24,6 +24,13 @@ public sealed partial record SubscriberState(SubscriberId SubscriberId, string? 
     public const int MaxOrders = 10_000;
 
     public string? StatusReason { get; init; }
+
+    public CredentialHash? Password { get; init; }
+
+    public CredentialHash? Pin { get; init; }
+
+    /// <summary>Access tokens issued (in whole Unix seconds) before this are refused; the whole second after the last revocation (see <see cref="ValidFromAfter"/>).</summary>
+    public DateTimeOffset? TokensValidFrom { get; init; }
 
     public static SubscriberState Empty(SubscriberId id) =>
         new(id, null, SubscriberStatus.Active, new SubscriberLimits(1, 1), [], [], IdempotencyLog.Empty, 0, default, default);
@@ -46,7 +53,7 @@ public sealed partial record SubscriberState(SubscriberId SubscriberId, string? 
             if (SubscriberLimits.Validate(open.Limits) is { } limits) return Reject(SubscriberRejection.Invalid, limits.Message);
             return Exists
                 ? Reject(SubscriberRejection.AlreadyExists, $"subscriber '{SubscriberId}' already exists")
-                : Accept(new AccountOpened(SubscriberId, open.Name, open.Limits, open.IdempotencyKey, fingerprint, now));
+                : Accept(new AccountOpened(SubscriberId, open.Name, open.Limits, open.IdempotencyKey, fingerprint, now) { Password = open.Password, Pin = open.Pin });
         }
 
         if (!Exists) return Reject(SubscriberRejection.NotFound, $"subscriber '{SubscriberId}' does not exist");
@@ -71,6 +78,10 @@ public sealed partial record SubscriberState(SubscriberId SubscriberId, string? 
             RemoveDevice r => Accept(new DeviceRemoved(SubscriberId, r.DeviceId, key, fingerprint, now)),
             OrderProduct o => Place(o, fingerprint, now),
             CancelProduct c => Cancel(c, fingerprint, now),
+            SetCredentials { Password: null, Pin: null } => Reject(SubscriberRejection.Invalid, "set a password, a pin or both"),
+            SetCredentials c => Accept(new CredentialsSet(SubscriberId, c.Password, c.Pin, key, fingerprint, now)),
+            RevokeTokens r when ValidateName(r.Reason, "reason", MaxReasonLength) is { } bad => Reject(SubscriberRejection.Invalid, bad),
+            RevokeTokens r => Accept(new TokensRevoked(SubscriberId, r.Reason, key, fingerprint, now)),
             _ => Reject(SubscriberRejection.Invalid, $"unknown command {command.GetType().Name}"),
         };
     }
@@ -79,7 +90,9 @@ public sealed partial record SubscriberState(SubscriberId SubscriberId, string? 
     {
         var next = evt switch
         {
-            AccountOpened o => this with { Name = o.Name, Limits = o.Limits, Status = SubscriberStatus.Active, CreatedAt = o.At },
+            AccountOpened o => this with { Name = o.Name, Limits = o.Limits, Status = SubscriberStatus.Active, CreatedAt = o.At, Password = o.Password, Pin = o.Pin },
+            CredentialsSet c => this with { Password = c.Password ?? Password, Pin = c.Pin ?? Pin },
+            TokensRevoked r => this with { TokensValidFrom = ValidFromAfter(r.At) },
             AccountSuspended s => this with { Status = SubscriberStatus.Suspended, StatusReason = s.Reason },
             AccountResumed => this with { Status = SubscriberStatus.Active, StatusReason = null },
             AccountClosed c => this with { Status = SubscriberStatus.Closed, StatusReason = c.Reason ?? "closed" },
@@ -115,6 +128,32 @@ public sealed partial record SubscriberState(SubscriberId SubscriberId, string? 
         return new Authorization(SubscriberId, channel, at, denial) { Via = via?.ProductId, StreamLimit = Exists ? Limits.Streams : 0 };
     }
 
+    /// <summary>What sign-in checks, handed out so the hashing happens off the entity's message loop.</summary>
+    public SignInFacts SignIn() => new(SubscriberId, Exists, Status, Password, Pin, Devices, Limits.Devices, TokensValidFrom);
+
+    /// <summary>
+    /// Null when a token issued at <paramref name="issuedAt"/> for the device may act: the account exists, is active, still has the
+    /// device, and the token (compared in whole Unix seconds, as tokens carry them) is not older than <see cref="TokensValidFrom"/>.
+    /// </summary>
+    public AccessDenial? CheckAccess(string deviceId, DateTimeOffset issuedAt) =>
+        !Exists ? AccessDenial.UnknownSubscriber
+        : Status == SubscriberStatus.Closed ? AccessDenial.Closed
+        : Status == SubscriberStatus.Suspended ? AccessDenial.Suspended
+        : TokensValidFrom is { } from && issuedAt.ToUnixTimeSeconds() < from.ToUnixTimeSeconds() ? AccessDenial.TokenRevoked
+        : Devices.All(d => d.DeviceId != deviceId) ? AccessDenial.DeviceRemoved
+        : null;
+
+    /// <summary>
+    /// The whole second from which tokens are accepted after a revocation at <paramref name="at"/>: the next one (a token says
+    /// its second, so one issued in the revocation's second is refused), and always past the previous one, because sign-in
+    /// issues tokens no earlier than it (<see cref="SignInFacts.TokensValidFrom"/>) and those must die with the next revocation.
+    /// </summary>
+    public DateTimeOffset ValidFromAfter(DateTimeOffset at)
+    {
+        var next = DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds() + 1);
+        return TokensValidFrom is { } previous && previous >= next ? previous.AddSeconds(1) : next;
+    }
+
     /// <summary>Null for an account that was never opened.</summary>
     public SubscriberView? View() => Name is null
         ? null
@@ -127,7 +166,11 @@ public sealed partial record SubscriberState(SubscriberId SubscriberId, string? 
     /// <summary>What the request asked, in a fixed order; the product definition the service attached to an order is not part of it.</summary>
     public static string Fingerprint(ISubscriberCommand command) => command switch
     {
-        OpenAccount o => IdempotencyLog.Fingerprint("open", o.SubscriberId.Value, o.Name, Number(o.Limits?.Devices), Number(o.Limits?.Streams)),
+        OpenAccount { Password: null, Pin: null } o => IdempotencyLog.Fingerprint("open", o.SubscriberId.Value, o.Name, Number(o.Limits?.Devices), Number(o.Limits?.Streams)),
+        OpenAccount o => IdempotencyLog.Fingerprint("open", o.SubscriberId.Value, o.Name, Number(o.Limits?.Devices), Number(o.Limits?.Streams),
+            Given(o.Password), Given(o.Pin)),
+        SetCredentials c => IdempotencyLog.Fingerprint("credentials", c.SubscriberId.Value, Given(c.Password), Given(c.Pin)),
+        RevokeTokens r => IdempotencyLog.Fingerprint("revoke-tokens", r.SubscriberId.Value, r.Reason),
         SuspendAccount s => IdempotencyLog.Fingerprint("suspend", s.SubscriberId.Value, s.Reason),
         ResumeAccount r => IdempotencyLog.Fingerprint("resume", r.SubscriberId.Value),
         CloseAccount c => IdempotencyLog.Fingerprint("close", c.SubscriberId.Value, c.Reason),
@@ -196,6 +239,12 @@ public sealed partial record SubscriberState(SubscriberId SubscriberId, string? 
         string.IsNullOrWhiteSpace(value) || value.Length > max || value.Any(char.IsControl)
             ? $"{field} must be 1-{max} characters without control characters"
             : null;
+
+    /// <summary>
+    /// A credential enters a fingerprint only as "given or not": its hash is salted afresh on every try, and a fast digest of
+    /// the secret would be a weaker copy of it. So a key reused with another password of the same shape replays the first answer.
+    /// </summary>
+    private static string Given(CredentialHash? credential) => credential is null ? "-" : "set";
 
     private static string? Number(int? value) => value?.ToString(CultureInfo.InvariantCulture);
 

@@ -24,7 +24,8 @@ public static class BossApi
     public const int DefaultDeviceLimit = 5;
     public const int DefaultStreamLimit = 2;
 
-    private static readonly string[] OpenFields = ["id", "name", "deviceLimit", "streamLimit"];
+    private static readonly string[] OpenFields = ["id", "name", "deviceLimit", "streamLimit", "password", "pin"];
+    private static readonly string[] CredentialFields = ["password", "pin"];
     private static readonly string[] LimitFields = ["deviceLimit", "streamLimit"];
     private static readonly string[] ReasonFields = ["reason"];
     private static readonly string[] NoFields = [];
@@ -83,8 +84,9 @@ public static class BossApi
             var limits = new SubscriberLimits(JsonBody.OptionalInt(body, "deviceLimit", errors) ?? DefaultDeviceLimit,
                 JsonBody.OptionalInt(body, "streamLimit", errors) ?? DefaultStreamLimit);
             if (errors.Count == 0 && SubscriberLimits.Validate(limits) is { } bad) errors[bad.Field] = [bad.Message];
+            var (password, pin) = ReadCredentials(body, errors);
             if (errors.Count > 0) return Results.ValidationProblem(errors);
-            return await Send(request, new OpenAccount(new SubscriberId(id!), key!, name!, limits), created: true, ct);
+            return await Send(request, new OpenAccount(new SubscriberId(id!), key!, name!, limits) { Password = Hash(password), Pin = Hash(pin) }, created: true, ct);
         });
 
         group.MapGet("/subscribers", async (HttpRequest request, ISubscriberService service, CancellationToken ct) =>
@@ -123,6 +125,21 @@ public static class BossApi
             {
                 var reason = JsonBody.RequiredString(body, "reason", errors);
                 return errors.Count > 0 ? null : new SuspendAccount(sid, key, reason!);
+            }, ct));
+
+        group.MapPost("/subscribers/{id}/credentials", (string id, HttpRequest request, CancellationToken ct) =>
+            Mutate(id, request, CredentialFields, optionalBody: false, (sid, key, body, errors) =>
+            {
+                var (password, pin) = ReadCredentials(body, errors);
+                if (errors.Count == 0 && password is null && pin is null) errors["password"] = ["send a password, a pin or both"];
+                return errors.Count > 0 ? null : new SetCredentials(sid, key, Hash(password), Hash(pin));
+            }, ct));
+
+        group.MapPost("/subscribers/{id}/revoke-tokens", (string id, HttpRequest request, CancellationToken ct) =>
+            Mutate(id, request, ReasonFields, optionalBody: true, (sid, key, body, errors) =>
+            {
+                var reason = JsonBody.OptionalString(body, "reason", errors, "a string");
+                return errors.Count > 0 ? null : new RevokeTokens(sid, key, reason ?? "revoked by the BOSS");
             }, ct));
 
         group.MapPost("/subscribers/{id}/resume", (string id, HttpRequest request, CancellationToken ct) =>
@@ -263,6 +280,19 @@ public static class BossApi
             return (null, Problem(StatusCodes.Status400BadRequest, "Invalid Idempotency-Key", "send one Idempotency-Key of 1-100 visible ASCII characters"));
         return (values.ToString(), null);
     }
+
+    /// <summary>An optional password (8-128 characters) and PIN (4-8 digits), checked but not yet hashed.</summary>
+    private static (string? Password, string? Pin) ReadCredentials(JsonElement body, Dictionary<string, string[]> errors)
+    {
+        var password = JsonBody.OptionalString(body, "password", errors, "a string");
+        if (password is not null && CredentialHash.PasswordProblem(password) is { } badPassword) errors["password"] = [badPassword];
+        var pin = JsonBody.OptionalString(body, "pin", errors, "a string of digits");
+        if (pin is not null && CredentialHash.PinProblem(pin) is { } badPin) errors["pin"] = [badPin];
+        return (password, pin);
+    }
+
+    /// <summary>PBKDF2 on the request's thread, never in the entity: the plaintext goes no further than here.</summary>
+    private static CredentialHash? Hash(string? secret) => secret is null ? null : CredentialHash.Create(secret);
 
     private static ProductDefinition? ReadProduct(JsonElement body, Dictionary<string, string[]> errors)
     {

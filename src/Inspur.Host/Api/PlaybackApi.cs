@@ -40,6 +40,22 @@ public static class PlaybackApi
 
             return await Guard(async () =>
             {
+                switch (await subscribers.CheckAccessAsync(claims, ct))
+                {
+                    case null:
+                        break;
+                    case AccessDenial.Suspended or AccessDenial.Closed:
+                        break; // the authorisation below answers these as 403
+                    case var refused:
+                        return SubscriberAuthentication.Unauthorized(http, "Access token no longer valid",
+                            refused switch
+                            {
+                                AccessDenial.TokenRevoked => "the account's tokens were revoked (sign-out or BOSS); sign in again",
+                                AccessDenial.DeviceRemoved => $"device {claims.DeviceId} is no longer one of the account's devices",
+                                _ => $"no account {claims.SubscriberId}",
+                            }, "invalid_token");
+                }
+
                 var authorization = await subscribers.AuthorizeAsync(claims.SubscriberId, asked.Channel, now, ct);
                 if (authorization.Denial is { } denial) return Denied(denial, claims.SubscriberId, asked.Channel);
 
