@@ -22,20 +22,41 @@ public static class Repo
         return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing; build the solution first", path);
     }
 
-    /// <summary>A TCP port nobody listens on right now (the OS picks it).</summary>
-    public static int FreePort()
+    /// <summary>
+    /// A TCP port nobody listens on right now (the OS picks it), and never one this process handed out before: a port is
+    /// only bound later by the node it is for, so the OS may offer it again meanwhile (a node's HTTP and Akka ports once
+    /// came out the same, and the second bind failed).
+    /// </summary>
+    public static int FreePort() => Unique(HandedOutTcp, () =>
     {
         using var socket = new TcpListener(IPAddress.Loopback, 0);
         socket.Start();
         return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
+    });
 
-    /// <summary>A UDP port on loopback nobody is bound to right now (the OS picks it).</summary>
-    public static int FreeUdpPort()
+    /// <summary>A UDP port on loopback nobody is bound to right now (the OS picks it), never one handed out before.</summary>
+    public static int FreeUdpPort() => Unique(HandedOutUdp, () =>
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    });
+
+    private static readonly HashSet<int> HandedOutTcp = [];
+    private static readonly HashSet<int> HandedOutUdp = [];
+
+    private static int Unique(HashSet<int> handedOut, Func<int> pick)
+    {
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            var port = pick();
+            lock (handedOut)
+            {
+                if (handedOut.Add(port)) return port;
+            }
+        }
+
+        throw new InvalidOperationException("the OS kept offering ports this process already handed out");
     }
 
     /// <summary>A fresh folder under the system temp folder, deleted by the caller.</summary>
