@@ -55,7 +55,7 @@ cmd_run() {
 }
 
 cmd_test() {
-  ensure_packages "ffmpeg:ffmpeg" "psql:postgresql-client" "python3:python3" "chromium:chromium" \
+  ensure_packages "ffmpeg:ffmpeg" "openssl:openssl" "psql:postgresql-client" "python3:python3" "chromium:chromium" \
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf:fonts-dejavu-core"
   start_postgres
   trap stop_postgres EXIT

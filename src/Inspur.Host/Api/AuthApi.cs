@@ -192,17 +192,8 @@ public static class AuthApi
 
     private static IResult Problem(int status, string title, string detail) => Results.Problem(detail, statusCode: status, title: title);
 
-    private static async Task<IResult> Guard(Func<Task<IResult>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (Exception ex) when (ex is AskTimeoutException or TimeoutException)
-        {
-            return Problem(StatusCodes.Status503ServiceUnavailable, "Subscriber service unavailable", "the subscriber service did not answer in time; retry later");
-        }
-    }
+    private static Task<IResult> Guard(Func<Task<IResult>> action) =>
+        ClusterTimeout.GuardAsync(action, "Subscriber service unavailable", "the subscriber service did not answer in time; retry later");
 }
 
 /// <summary>What sign-in answers: a bearer access token for the device, when it expires, and who it acts for.</summary>

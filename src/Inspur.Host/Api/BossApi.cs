@@ -370,18 +370,8 @@ public static class BossApi
         Invalid(field, $"'{Truncate(value)}' is not a {what} id: 1-64 lower-case letters, digits or dashes");
 
     /// <summary>The cluster not answering in time is a 503 the client may retry (with the same Idempotency-Key), not a 500.</summary>
-    private static async Task<IResult> Guard(Func<Task<IResult>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (Exception ex) when (ex is AskTimeoutException or TimeoutException)
-        {
-            return Problem(StatusCodes.Status503ServiceUnavailable, "Subscriber service unavailable",
-                "the subscriber service did not answer in time; retry later with the same Idempotency-Key");
-        }
-    }
+    private static Task<IResult> Guard(Func<Task<IResult>> action) =>
+        ClusterTimeout.GuardAsync(action, "Subscriber service unavailable", "the subscriber service did not answer in time; retry later with the same Idempotency-Key");
 
     private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
 }

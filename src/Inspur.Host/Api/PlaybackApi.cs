@@ -152,17 +152,8 @@ public static class PlaybackApi
         _ => Results.Problem($"no account {subscriber}", statusCode: StatusCodes.Status403Forbidden, title: "Unknown account"),
     };
 
-    private static async Task<IResult> Guard(Func<Task<IResult>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (Exception ex) when (ex is AskTimeoutException or TimeoutException)
-        {
-            return Results.Problem("the cluster did not answer in time; retry later", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Playback unavailable");
-        }
-    }
+    private static Task<IResult> Guard(Func<Task<IResult>> action) =>
+        ClusterTimeout.GuardAsync(action, "Playback unavailable", "the cluster did not answer in time; retry later");
 
     private static DateTimeOffset TruncatedToSecond(DateTimeOffset at) => DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds());
 

@@ -153,18 +153,8 @@ public static class RecordingApi
         Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"'{Truncate(id)}' is not a recording id"] });
 
     /// <summary>The cluster not answering in time is a 503 the client may retry, not a 500.</summary>
-    private static async Task<IResult> Guard(Func<Task<IResult>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (Exception ex) when (ex is AskTimeoutException or TimeoutException)
-        {
-            return Results.Problem("the recording service did not answer in time; retry later",
-                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Recording service unavailable");
-        }
-    }
+    private static Task<IResult> Guard(Func<Task<IResult>> action) =>
+        ClusterTimeout.GuardAsync(action, "Recording service unavailable", "the recording service did not answer in time; retry later");
 
     private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
 }

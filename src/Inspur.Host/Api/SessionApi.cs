@@ -177,18 +177,8 @@ public static class SessionApi
         Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"'{Cut(id)}' is not a session id"] });
 
     /// <summary>The cluster not answering in time is a 503 the client may retry, not a 500.</summary>
-    private static async Task<IResult> Guard(Func<Task<IResult>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (Exception ex) when (ex is AskTimeoutException or TimeoutException)
-        {
-            return Results.Problem("the session service did not answer in time; retry later",
-                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Session service unavailable");
-        }
-    }
+    private static Task<IResult> Guard(Func<Task<IResult>> action) =>
+        ClusterTimeout.GuardAsync(action, "Session service unavailable", "the session service did not answer in time; retry later");
 
     private static string Cut(string value) => value.Length <= 80 ? value : value[..80] + "…";
 }

@@ -112,20 +112,35 @@ public static partial class LiveDelivery
     /// </summary>
     private static IResult Key(string channel, string file, LiveRegistry registry, HttpContext http)
     {
-        var match = KeyName().Match(file);
-        if (!match.Success) return Results.Problem($"'{Truncate(file)}' is not a key name like 12345.key", statusCode: StatusCodes.Status400BadRequest, title: "Bad key name");
+        if (!TryKeyEpoch(file, out var epoch)) return BadKeyName(file);
         var renditions = registry.Renditions(channel);
         if (renditions.Count == 0) return NotLive(channel);
         if (renditions[0].Encryption is not { } encryption)
             return Results.Problem($"{Truncate(channel)} is not encrypted; it has no keys", statusCode: StatusCodes.Status404NotFound, title: "No such key");
-        var epoch = long.Parse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture);
         var keys = encryption.Keys;
         var oldest = renditions.Select(r => r.Snapshot.Segments).Where(s => !s.IsEmpty).Select(s => s[0].ProgramDateTime).DefaultIfEmpty(DateTimeOffset.UtcNow).Min();
         var newest = keys.Epoch(DateTimeOffset.UtcNow) + 1;
         if (epoch < keys.Epoch(oldest) - 1 || epoch > newest)
             return Results.Problem($"key {epoch} of {Truncate(channel)} is outside its live window", statusCode: StatusCodes.Status404NotFound, title: "No such key");
+        return KeyAnswer(http, keys.Key(encryption.Content, epoch));
+    }
+
+    /// <summary>The key period a key file name like <c>12345.key</c> names.</summary>
+    internal static bool TryKeyEpoch(string file, out long epoch)
+    {
+        var match = KeyName().Match(file);
+        epoch = match.Success ? long.Parse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture) : 0;
+        return match.Success;
+    }
+
+    internal static IResult BadKeyName(string file) =>
+        Results.Problem($"'{Truncate(file)}' is not a key name like 12345.key", statusCode: StatusCodes.Status400BadRequest, title: "Bad key name");
+
+    /// <summary>A content key as players fetch it: never cached by anything between.</summary>
+    internal static IResult KeyAnswer(HttpContext http, byte[] key)
+    {
         Headers(http, "private, no-store");
-        return Results.Bytes(keys.Key(encryption.Content, epoch), "application/octet-stream");
+        return Results.Bytes(key, "application/octet-stream");
     }
 
     /// <summary>A part the playlist announced (preload hint or the next of the segment in progress) is worth waiting for.</summary>

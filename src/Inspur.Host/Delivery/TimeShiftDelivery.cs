@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Inspur.Actors.Epg;
 using Inspur.Domain.Channels;
 using Inspur.Domain.Epg;
+using Inspur.Host.Api;
 using Inspur.Host.Archive;
 using static Inspur.Domain.Epg.EpgReplies;
 using Inspur.Media.Archive;
@@ -112,16 +113,13 @@ public static partial class TimeShiftDelivery
         app.MapMethods("/archive/{channel}/keys/{file}", methods, (string channel, string file, HttpContext http, NodeArchive archive, ContentKeys keys) =>
         {
             if (!ArchiveLayout.IsChannel(channel)) return Bad($"'{Cut(channel)}' is not a channel id");
-            var match = KeyName().Match(file);
-            if (!match.Success) return Bad($"'{Cut(file)}' is not a key name like 12345.key");
+            if (!LiveDelivery.TryKeyEpoch(file, out var epoch)) return LiveDelivery.BadKeyName(file);
             if (!archive.IsEncrypted(channel))
                 return Results.Problem($"the archive of {channel} is not encrypted; it has no keys", statusCode: StatusCodes.Status404NotFound, title: "No such key");
-            var epoch = long.Parse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture);
             var now = DateTimeOffset.UtcNow;
             if (epoch > keys.Epoch(now) + 1 || epoch < keys.Epoch(now - TimeSpan.FromHours(ChannelState.MaxArchiveHours)))
                 return Results.Problem($"key {epoch} of {channel} is outside what an archive can hold", statusCode: StatusCodes.Status404NotFound, title: "No such key");
-            LiveDelivery.Headers(http, "private, no-store");
-            return Results.Bytes(keys.Key(channel, epoch), "application/octet-stream");
+            return LiveDelivery.KeyAnswer(http, keys.Key(channel, epoch));
         });
         app.MapGet("/api/v1/channels/{channel}/archive", (string channel, string? day, NodeArchive archive) =>
         {
@@ -168,17 +166,8 @@ public static partial class TimeShiftDelivery
 
     private static byte[] ArchiveIv(DateTimeOffset start) => SegmentCipher.Iv(start.ToUnixTimeMilliseconds());
 
-    private static async Task<IResult> Guard(Func<Task<IResult>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (Exception ex) when (ex is Akka.Actor.AskTimeoutException or TimeoutException)
-        {
-            return Results.Problem("the EPG did not answer in time; retry later", statusCode: StatusCodes.Status503ServiceUnavailable, title: "EPG unavailable");
-        }
-    }
+    private static Task<IResult> Guard(Func<Task<IResult>> action) =>
+        ClusterTimeout.GuardAsync(action, "EPG unavailable", "the EPG did not answer in time; retry later");
 
     /// <param name="up">The playlist sits one folder below the rendition (catch-up), so its segment URIs climb one level.</param>
     private static IResult Range(HttpContext http, NodeArchive archive, ContentKeys keys, string channel, string rendition, DateTimeOffset from, DateTimeOffset to,
@@ -271,7 +260,4 @@ public static partial class TimeShiftDelivery
 
     [GeneratedRegex(@"^index-(\d{1,12})-(\d{1,8}|now)\.m3u8\z")]
     private static partial Regex RangeName();
-
-    [GeneratedRegex(@"^(\d{1,15})\.key\z")]
-    private static partial Regex KeyName();
 }
