@@ -16,20 +16,19 @@ namespace Inspur.Host.Tests;
 public sealed class PlaybackApiFixture : IAsyncLifetime
 {
     public const string Channel = "news";
-    public static readonly byte[] AccessKey = Enumerable.Range(50, 32).Select(i => (byte)i).ToArray();
-    public static readonly TokenKeyRing AccessKeys = new(new Dictionary<string, byte[]> { ["a1"] = AccessKey }, "a1", "access");
 
     private TsSender? _sender;
 
     public HostProcess Node { get; private set; } = null!;
 
-    public BossClient Boss { get; private set; } = null!;
+    public BossClient Boss => Viewers.Boss;
+
+    public Viewers Viewers { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        var settings = BossClient.Settings;
+        var settings = Viewers.Settings();
         foreach (var (key, value) in PlaybackNodeFixture.KeySettings()) settings[key] = value;
-        settings["Inspur:Auth:Keys:a1"] = Convert.ToBase64String(AccessKey);
         settings["Inspur:Playback:IdleTimeout"] = "30";
         settings["Inspur:Protection:MasterKey"] = Convert.ToBase64String(new byte[32]);
         var port = Repo.FreeUdpPort();
@@ -42,9 +41,8 @@ public sealed class PlaybackApiFixture : IAsyncLifetime
             (await node.Http.PostAsync($"/api/v1/channels/{Channel}/start", null)).EnsureSuccessStatusCode();
             await node.SegmentsAsync(Channel, 3);
         });
-        Boss = new BossClient(Node);
-        await Boss.JsonAsync(HttpMethod.Put, "/products/news-pkg",
-            $$"""{"kind":"package","name":"News","price":1000,"currency":"CNY","channels":["{{Channel}}"]}""", Guid.NewGuid().ToString("N"));
+        Viewers = new Viewers(Node, new BossClient(Node));
+        await Viewers.PackageAsync("news-pkg", Channel);
     }
 
     public async Task DisposeAsync()
@@ -54,48 +52,20 @@ public sealed class PlaybackApiFixture : IAsyncLifetime
     }
 
     /// <summary>An account with the news package and the given stream limit, its set-top box signed in (its token kept).</summary>
-    public async Task<string> AccountAsync(string id, int streams = 2, bool entitled = true)
-    {
-        await Boss.JsonAsync(HttpMethod.Post, "/subscribers",
-            $$"""{"id":"{{id}}","name":"Viewer","deviceLimit":3,"streamLimit":{{streams}},"password":"{{Password}}"}""", Key(), HttpStatusCode.Created);
-        if (entitled) await Boss.JsonAsync(HttpMethod.Post, $"/subscribers/{id}/orders", """{"productId":"news-pkg"}""", Key());
-        using var signIn = await Node.Http.PostAsync("/api/v1/auth/sign-in", new StringContent(
-            $$$"""{"account":"{{{id}}}","password":"{{{Password}}}","device":{"id":"stb-1","kind":"stb","serial":"SN-1"}}""", Encoding.UTF8, "application/json"));
-        var text = await signIn.Content.ReadAsStringAsync();
-        Assert.True(signIn.StatusCode == HttpStatusCode.OK, $"sign-in: {text}");
-        _signedIn[id] = JsonDocument.Parse(text).RootElement.GetProperty("accessToken").GetString()!;
-        return id;
-    }
-
-    private const string Password = "correct horse battery";
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _signedIn = new();
+    public Task<string> AccountAsync(string id, int streams = 2, bool entitled = true) => Viewers.AccountAsync(id, entitled ? "news-pkg" : null, streams);
 
     /// <summary>The access token the account's set-top box got at sign-in.</summary>
-    public string SignedIn(string subscriber) => _signedIn[subscriber];
+    public string SignedIn(string subscriber) => Viewers.SignedIn(subscriber);
 
     /// <summary>A token minted with the node's access key, for the cases sign-in never issues (expired, unknown account).</summary>
-    public static string Token(string subscriber, string device = "stb-1", TimeSpan? life = null, DateTimeOffset? issued = null)
-    {
-        var at = issued ?? DateTimeOffset.UtcNow;
-        return SubscriberToken.Sign(new SubscriberClaims(new SubscriberId(subscriber), device, at, at + (life ?? TimeSpan.FromHours(1))), AccessKeys);
-    }
+    public static string Token(string subscriber, string device = Viewers.Device, TimeSpan? life = null, DateTimeOffset? issued = null) =>
+        Viewers.Token(subscriber, device, life, issued);
 
-    public async Task<HttpResponseMessage> PlayAsync(string? token, string json)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/playback") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return await Node.Http.SendAsync(request);
-    }
+    public Task<HttpResponseMessage> PlayAsync(string? token, string json) => Viewers.PlayAsync(token, json);
 
-    public async Task<JsonElement> GrantedAsync(string subscriber, string json = """{"channel":"news"}""")
-    {
-        using var response = await PlayAsync(SignedIn(subscriber), json);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
-        return JsonDocument.Parse(text).RootElement;
-    }
+    public Task<JsonElement> GrantedAsync(string subscriber, string json = """{"channel":"news"}""") => Viewers.GrantedAsync(subscriber, json);
 
-    public static string Key() => Guid.NewGuid().ToString("N");
+    public static string Key() => Viewers.Key();
 }
 
 public sealed class PlaybackApiSpecs(PlaybackApiFixture fixture) : IClassFixture<PlaybackApiFixture>
@@ -128,8 +98,8 @@ public sealed class PlaybackApiSpecs(PlaybackApiFixture fixture) : IClassFixture
         var url = grant.GetProperty("url").GetString()!;
         Assert.StartsWith("/p/", url);
         Assert.Equal("news-pkg", grant.GetProperty("via").GetString());
-        var session = await TextAsync($"/api/v1/sessions/{grant.GetProperty("session").GetString()}");
-        Assert.Contains("\"subscriber\":\"viewer-1\"", session);
+        var session = await fixture.Viewers.SessionAsync(grant.GetProperty("session").GetString()!);
+        Assert.Equal("viewer-1", session.GetProperty("subscriber").GetString());
 
         var (segment, key) = await ObjectsAsync(url);
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(segment)).StatusCode);
@@ -164,7 +134,7 @@ public sealed class PlaybackApiSpecs(PlaybackApiFixture fixture) : IClassFixture
         Assert.Equal(2, third.GetProperty("limit").GetInt32());
         Assert.Equal(new[] { first, second }.Order(), third.GetProperty("activeSessions").EnumerateArray().Select(s => s.GetString()).Order());
 
-        (await Http.PostAsync($"/api/v1/sessions/{first}/stop", null)).EnsureSuccessStatusCode();
+        (await fixture.Viewers.SessionRequestAsync(first, HttpMethod.Post, $"/api/v1/sessions/{first}/stop")).EnsureSuccessStatusCode();
         var freed = await fixture.Node.EventuallyAsync(async () =>
         {
             using var response = await fixture.PlayAsync(fixture.SignedIn(id), """{"channel":"news"}""");
@@ -184,7 +154,8 @@ public sealed class PlaybackApiSpecs(PlaybackApiFixture fixture) : IClassFixture
             var granted = grant.GetProperty("url").GetString()!;
             using var playlist = await Http.GetAsync(granted);
             if (playlist.StatusCode == HttpStatusCode.OK) return granted;
-            await Http.PostAsync($"/api/v1/sessions/{grant.GetProperty("session").GetString()}/stop", null);
+            var session = grant.GetProperty("session").GetString()!;
+            await fixture.Viewers.SessionRequestAsync(session, HttpMethod.Post, $"/api/v1/sessions/{session}/stop");
             return null;
         }, TimeSpan.FromSeconds(60), "an archive playlist 4 s behind live");
 
@@ -241,7 +212,8 @@ public sealed class PlaybackApiSpecs(PlaybackApiFixture fixture) : IClassFixture
 
         // The viewer's single stream is still free: nothing above took it.
         var granted = await fixture.GrantedAsync(viewer);
-        (await Http.PostAsync($"/api/v1/sessions/{granted.GetProperty("session").GetString()}/stop", null)).EnsureSuccessStatusCode();
+        var stopped = granted.GetProperty("session").GetString()!;
+        (await fixture.Viewers.SessionRequestAsync(stopped, HttpMethod.Post, $"/api/v1/sessions/{stopped}/stop")).EnsureSuccessStatusCode();
     }
 
     [Theory]

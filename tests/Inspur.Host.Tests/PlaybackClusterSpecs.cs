@@ -12,16 +12,16 @@ namespace Inspur.Host.Tests;
 /// <summary>
 /// Two real nodes on one PostgreSQL and one archive folder: a channel archived by the first is served by the second, a
 /// session started on the first fetches segments through the second's gate (whose heartbeats reach the session wherever
-/// its shard lives), and stopping it or revoking its subscriber on the first makes the second refuse the next segment.
+/// its shard lives), and stopping it or suspending its subscriber on the first makes the second refuse the next segment.
 /// </summary>
 public sealed class PlaybackClusterSpecs
 {
     [Fact]
-    public async Task A_revocation_on_one_node_refuses_the_next_segment_on_another()
+    public async Task A_stop_or_suspend_on_one_node_refuses_the_next_segment_on_another()
     {
         await using var db = await PostgresDatabase.CreateAsync();
         var settings = PlaybackNodeFixture.KeySettings();
-        settings["Inspur:Playback:DirectStart"] = "true";
+        foreach (var (key, value) in Viewers.Settings()) settings[key] = value;
         settings["Inspur:Playback:HeartbeatInterval"] = "1";
         settings["Inspur:Archive:Dir"] = Repo.TempDir("playback-shared-archive");
         await using var a = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("playback-a"), Postgres = db.ConnectionString, Settings = settings });
@@ -45,18 +45,17 @@ public sealed class PlaybackClusterSpecs
             var playlist = PlaylistParser.ParseMedia(await response.Content.ReadAsStringAsync());
             return playlist.Segments.Count > 0 ? playlist.Segments[0].Uri : null;
         }, TimeSpan.FromSeconds(90), "an archived segment of a's channel served by b");
-        var ring = new TokenKeyRing(new Dictionary<string, byte[]> { ["k2"] = PlaybackNodeFixture.SigningKey }, "k2");
+        var viewers = new Viewers(a, new BossClient(a));
+        await viewers.PackageAsync("shared-pkg", "shared");
 
+        // Granted on a as a set-top box asks: the token of the URL, on the path of the archived segment.
         async Task<(string Id, string Path)> StartAsync(string subscriber)
         {
-            var id = $"ses-{Guid.NewGuid():N}"[..24];
-            var position = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds();
-            using var started = await a.Http.PostAsync("/api/v1/sessions",
-                Json($$"""{"id":"{{id}}","subscriber":"{{subscriber}}","device":"stb-1","content":"archive","channel":"shared","position":{{position}}}"""));
-            Assert.True(started.IsSuccessStatusCode, await started.Content.ReadAsStringAsync());
-            var now = DateTimeOffset.UtcNow;
-            var token = PlaybackToken.Sign(new PlaybackClaims(new SessionId(id), subscriber, "stb-1", new PlaybackContent(ContentKind.Archive, "shared"), now, now.AddHours(1)), ring);
-            return (id, $"/p/{token}/archive/shared/main/{segment}");
+            await viewers.AccountAsync(subscriber, "shared-pkg");
+            var grant = await viewers.GrantedAsync(subscriber,
+                $$"""{"channel":"shared","kind":"archive","position":{{DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds()}}}""");
+            var token = grant.GetProperty("url").GetString()!.Split('/')[2];
+            return (grant.GetProperty("session").GetString()!, $"/p/{token}/archive/shared/main/{segment}");
         }
 
         async Task<HttpStatusCode> OnB(string path)
@@ -71,16 +70,16 @@ public sealed class PlaybackClusterSpecs
         Assert.Equal(HttpStatusCode.OK, await OnB(stoppedPath));
         Assert.Equal(HttpStatusCode.OK, await OnB(suspendedPath));
         await a.EventuallyAsync(async () =>
-            (await a.Http.GetFromJsonAsync<JsonElement>($"/api/v1/sessions/{stopped}")).GetProperty("lastSeen").ValueKind == JsonValueKind.String ? (bool?)true : null,
+            (await viewers.SessionAsync(stopped)).GetProperty("lastSeen").ValueKind == JsonValueKind.String ? (bool?)true : null,
             TimeSpan.FromSeconds(30), "b's heartbeat on the session");
 
-        (await a.Http.PostAsync($"/api/v1/sessions/{stopped}/stop", null)).EnsureSuccessStatusCode();
-        (await a.Http.PostAsync("/api/v1/sessions/revocations", Json("""{"subscriber":"acct-b"}"""))).EnsureSuccessStatusCode();
+        (await viewers.SessionRequestAsync(stopped, HttpMethod.Post, $"/api/v1/sessions/{stopped}/stop")).EnsureSuccessStatusCode();
+        await viewers.Boss.JsonAsync(HttpMethod.Post, "/subscribers/acct-b/suspend", """{"reason":"unpaid"}""", Viewers.Key());
 
         await b.EventuallyAsync(async () => await OnB(stoppedPath) == HttpStatusCode.Forbidden ? (bool?)true : null, TimeSpan.FromSeconds(30),
             "b refusing the segment of the session stopped on a");
         await b.EventuallyAsync(async () => await OnB(suspendedPath) == HttpStatusCode.Forbidden ? (bool?)true : null, TimeSpan.FromSeconds(30),
-            "b refusing the segment of the subscriber revoked on a");
+            "b refusing the segment of the subscriber suspended on a");
         var problem = await ProblemAssert.IsProblemAsync(await b.Http.GetAsync(stoppedPath), HttpStatusCode.Forbidden);
         Assert.Equal("Playback revoked", problem.GetProperty("title").GetString());
     }

@@ -114,7 +114,7 @@ public sealed class PlaybackGateSpecs(PlaybackNodeFixture fixture)
         var (segment, status) = await PlayLiveAsync(token);
         Assert.Equal(HttpStatusCode.OK, status);
 
-        (await Http.PostAsync($"/api/v1/sessions/{id}/stop", null)).EnsureSuccessStatusCode();
+        (await fixture.Viewers.SessionRequestAsync(id, HttpMethod.Post, $"/api/v1/sessions/{id}/stop")).EnsureSuccessStatusCode();
 
         await fixture.Node.EventuallyAsync(async () =>
         {
@@ -135,14 +135,14 @@ public sealed class PlaybackGateSpecs(PlaybackNodeFixture fixture)
         var (segment, status) = await PlayLiveAsync(token);
         Assert.Equal(HttpStatusCode.OK, status);
 
-        using var revoke = await Http.PostAsync("/api/v1/sessions/revocations", PlaybackNodeFixture.Json($$"""{"subscriber":"{{subscriber}}"}"""));
-        Assert.Equal(HttpStatusCode.Accepted, revoke.StatusCode);
+        await fixture.Viewers.Boss.JsonAsync(HttpMethod.Post, $"/subscribers/{subscriber}/revoke-tokens", """{"reason":"stolen box"}""", Viewers.Key());
 
         await RefusedAsync(segment, HttpStatusCode.Forbidden, "Playback revoked");
+        await fixture.Viewers.SignInAsync(subscriber); // the revocation signed the box out too
         var ended = await fixture.SessionAsync(id, s => s.GetProperty("phase").GetString() == "Ended", "the revoked session ending");
         Assert.Equal("Revoked", ended.GetProperty("endReason").GetString());
 
-        // Resumed by the BOSS, the subscriber gets a new session and token (issued after the revocation), which plays.
+        // Signed in again, the subscriber gets a new session and token (issued after the revocation), which plays.
         var again = await fixture.StartSessionAsync(subscriber: subscriber);
         var (_, after) = await PlayLiveAsync(fixture.Token(again, subscriber: subscriber, issued: DateTimeOffset.UtcNow.AddSeconds(2)));
         Assert.Equal(HttpStatusCode.OK, after);

@@ -9,9 +9,9 @@ using Inspur.Testing;
 namespace Inspur.Host.Tests;
 
 /// <summary>
-/// One real node for the playback specs: two playback keys (<c>k1</c> rotated out, <c>k2</c> signing), direct session
-/// starts on, a 4 s idle timeout and 1 s heartbeats, a live channel <c>gate</c> fed by ffmpeg and archived as it plays,
-/// and a sentinel file in the data folder, outside every media root.
+/// One real node for the playback specs: two playback keys (<c>k1</c> rotated out, <c>k2</c> signing), a 4 s idle timeout
+/// and 1 s heartbeats, a live channel <c>gate</c> fed by ffmpeg and archived as it plays, a package of it that viewers'
+/// accounts order, and a sentinel file in the data folder, outside every media root.
 /// </summary>
 public sealed class PlaybackNodeFixture : IAsyncLifetime
 {
@@ -23,6 +23,9 @@ public sealed class PlaybackNodeFixture : IAsyncLifetime
     private TsSender? _sender;
 
     public HostProcess Node { get; private set; } = null!;
+
+    /// <summary>Accounts with the <c>gate-pkg</c> package; sessions are started by the playback API.</summary>
+    public Viewers Viewers { get; private set; } = null!;
     public string DataDir { get; } = Repo.TempDir("playback-specs");
     public string SentinelPath => Path.Combine(DataDir, "sentinel-secret.txt");
     public string Sentinel { get; } = $"SENTINEL-{Guid.NewGuid():N}";
@@ -39,7 +42,7 @@ public sealed class PlaybackNodeFixture : IAsyncLifetime
     {
         await File.WriteAllTextAsync(SentinelPath, Sentinel);
         var settings = KeySettings();
-        settings["Inspur:Playback:DirectStart"] = "true";
+        foreach (var (key, value) in Viewers.Settings()) settings[key] = value;
         settings["Inspur:Playback:IdleTimeout"] = IdleTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Inspur:Playback:HeartbeatInterval"] = "1";
         var port = Repo.FreeUdpPort();
@@ -51,6 +54,8 @@ public sealed class PlaybackNodeFixture : IAsyncLifetime
             await node.SegmentsAsync(Channel, 3);
             await ArchivedSegmentAsync(node);
         });
+        Viewers = new Viewers(Node, new BossClient(Node));
+        await Viewers.PackageAsync("gate-pkg", Channel);
     }
 
     public async Task DisposeAsync()
@@ -70,17 +75,20 @@ public sealed class PlaybackNodeFixture : IAsyncLifetime
         return PlaybackToken.Sign(new PlaybackClaims(new SessionId(session), subscriber, "stb-1", new PlaybackContent(kind, channel), at, at + (life ?? TimeSpan.FromHours(1))), ring);
     }
 
-    /// <summary>Starts a session through the temporary direct start; answers its id.</summary>
+    /// <summary>
+    /// Starts a session as a viewer does: the account (opened with the package on first use, up to 100 streams) asks
+    /// <c>POST /api/v1/playback</c>; answers the session id. <paramref name="position"/> is extra JSON for an archive start.
+    /// </summary>
     public async Task<string> StartSessionAsync(string content = "live", string subscriber = "acct-1", string position = "")
     {
-        var id = $"ses-{Guid.NewGuid():N}"[..24];
-        using var response = await Http.PostAsync("/api/v1/sessions",
-            Json($$"""{"id":"{{id}}","subscriber":"{{subscriber}}","device":"stb-1","content":"{{content}}","channel":"{{Channel}}"{{position}}}"""));
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return id;
+        await Viewers.EnsureAccountAsync(subscriber, "gate-pkg", streams: 100);
+        var grant = await Viewers.GrantedAsync(subscriber, content == "live"
+            ? $$"""{"channel":"{{Channel}}"}"""
+            : $$"""{"channel":"{{Channel}}","kind":"{{content}}"{{position}}}""");
+        return grant.GetProperty("session").GetString()!;
     }
 
-    public async Task<JsonElement> SessionAsync(string id) => await Http.GetFromJsonAsync<JsonElement>($"/api/v1/sessions/{id}");
+    public Task<JsonElement> SessionAsync(string id) => Viewers.SessionAsync(id);
 
     /// <summary>The session once <paramref name="until"/> holds.</summary>
     public async Task<JsonElement> SessionAsync(string id, Func<JsonElement, bool> until, string what) =>

@@ -68,8 +68,8 @@ public sealed class SubscriberService(
         }
 
         var reply = await subscribers.ActorRef.Ask<ISubscriberReply>(command, AskTimeout, ct);
-        // A suspended or closed account's playback stops everywhere: every node's gate refuses its tokens from now on.
-        if (reply is SubscriberReceipt && command is SuspendAccount or CloseAccount) sessions.RevokeSubscriber(command.SubscriberId.Value);
+        // A suspended or closed account's playback stops everywhere (so does a BOSS token revocation): every node's gate refuses its tokens from now on.
+        if (reply is SubscriberReceipt && command is SuspendAccount or CloseAccount or RevokeTokens { EndPlayback: true }) sessions.RevokeSubscriber(command.SubscriberId.Value);
         if (reply is SubscriberReceipt { Replayed: false } && await GetAsync(command.SubscriberId, ct) is SubscriberView view)
             directory.ActorRef.Tell(new SubscriberDirectoryProjection.Observed(view));
         return reply;

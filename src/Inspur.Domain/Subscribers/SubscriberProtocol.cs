@@ -76,7 +76,11 @@ public static class SubscriberCommands
     public sealed record SetCredentials(SubscriberId SubscriberId, string IdempotencyKey, CredentialHash? Password, CredentialHash? Pin) : ISubscriberCommand;
 
     /// <summary>Every access token issued before now is refused from now on (a BOSS action, or the subscriber signing out).</summary>
-    public sealed record RevokeTokens(SubscriberId SubscriberId, string IdempotencyKey, string Reason) : ISubscriberCommand;
+    public sealed record RevokeTokens(SubscriberId SubscriberId, string IdempotencyKey, string Reason) : ISubscriberCommand
+    {
+        /// <summary>Also end the account's playback on every node (the BOSS's revocation; a sign-out leaves running streams alone).</summary>
+        public bool EndPlayback { get; init; }
+    }
 
     public sealed record SuspendAccount(SubscriberId SubscriberId, string IdempotencyKey, string Reason) : ISubscriberCommand;
 

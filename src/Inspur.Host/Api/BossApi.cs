@@ -139,7 +139,7 @@ public static class BossApi
             Mutate(id, request, ReasonFields, optionalBody: true, (sid, key, body, errors) =>
             {
                 var reason = JsonBody.OptionalString(body, "reason", errors, "a string");
-                return errors.Count > 0 ? null : new RevokeTokens(sid, key, reason ?? "revoked by the BOSS");
+                return errors.Count > 0 ? null : new RevokeTokens(sid, key, reason ?? "revoked by the BOSS") { EndPlayback = true };
             }, ct));
 
         group.MapPost("/subscribers/{id}/resume", (string id, HttpRequest request, CancellationToken ct) =>

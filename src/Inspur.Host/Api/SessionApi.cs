@@ -1,78 +1,69 @@
 using System.Globalization;
 using System.Text.Json;
-using Akka.Actor;
 using Inspur.Actors.Sessions;
 using Inspur.Domain.Sessions;
-using Inspur.Host.Delivery;
+using Inspur.Actors.Subscribers;
+using Inspur.Domain.Subscribers;
+using Inspur.Host.Auth;
 using static Inspur.Domain.Sessions.SessionReplies;
 
 namespace Inspur.Host.Api;
 
 /// <summary>
-/// REST resource <c>/api/v1/sessions</c>: read a playback session, pause, resume, seek, change rate, stop; revoke a
-/// subscriber's playback on every node. Every error is problem+json: an unknown session 404, bad input 400, an ended one 409.
+/// REST resource <c>/api/v1/sessions</c> for players: read one's own playback session, pause, resume, seek, change rate,
+/// stop. Sessions are started by <c>POST /api/v1/playback</c>; every call carries the subscriber's access token. Every error
+/// is problem+json: no token 401, an unknown (or another account's) session 404, bad input 400, an ended one 409.
 /// </summary>
 public static class SessionApi
 {
     public const string Route = "/api/v1/sessions";
 
-    private static readonly string[] StartFields = ["id", "subscriber", "device", "content", "channel", "behindLive", "position"];
     private static readonly string[] SeekFields = ["behindLive", "position"];
 
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Route).WithTags("sessions");
 
-        group.MapGet("/{id}", (string id, ISessionService sessions, CancellationToken ct) =>
-            Act(id, sessionId => sessions.GetAsync(sessionId, ct)));
-        group.MapPost("/{id}/pause", (string id, ISessionService sessions, CancellationToken ct) =>
-            Act(id, sessionId => sessions.PauseAsync(sessionId, ct)));
-        group.MapPost("/{id}/resume", (string id, ISessionService sessions, CancellationToken ct) =>
-            Act(id, sessionId => sessions.ResumeAsync(sessionId, ct)));
+        group.MapGet("/{id}", (string id, HttpContext http, CancellationToken ct) =>
+            Owned(http, id, (sessions, sessionId) => sessions.GetAsync(sessionId, ct), ct));
+        group.MapPost("/{id}/pause", (string id, HttpContext http, CancellationToken ct) =>
+            Owned(http, id, (sessions, sessionId) => sessions.PauseAsync(sessionId, ct), ct));
+        group.MapPost("/{id}/resume", (string id, HttpContext http, CancellationToken ct) =>
+            Owned(http, id, (sessions, sessionId) => sessions.ResumeAsync(sessionId, ct), ct));
 
-        group.MapPost("/{id}/stop", async (string id, HttpRequest request, ISessionService sessions, CancellationToken ct) =>
+        group.MapPost("/{id}/stop", async (string id, HttpContext http, CancellationToken ct) =>
         {
-            var reason = SessionEndReason.Stopped;
+            var request = http.Request;
             if (request.ContentLength > 0 || request.ContentType is not null)
             {
                 var (body, error) = await JsonBody.ReadAsync(request, ct);
                 if (error is not null) return error;
                 var errors = new Dictionary<string, string[]>();
                 JsonBody.RejectUnknown(body, ["reason"], errors);
-                switch (JsonBody.OptionalString(body, "reason", errors, "stopped or kicked"))
-                {
-                    case null or "stopped":
-                        break;
-                    case "kicked":
-                        reason = SessionEndReason.Kicked;
-                        break;
-                    case { } other:
-                        errors["reason"] = [$"reason '{Cut(other)}' must be stopped or kicked"];
-                        break;
-                }
-
+                if (JsonBody.OptionalString(body, "reason", errors, "stopped") is { } other and not "stopped")
+                    errors["reason"] = [$"reason '{Cut(other)}' must be stopped (operators end sessions from the admin)"];
                 if (errors.Count > 0) return Results.ValidationProblem(errors);
             }
 
-            return await Act(id, sessionId => sessions.EndAsync(sessionId, reason, ct));
+            return await Owned(http, id, (sessions, sessionId) => sessions.EndAsync(sessionId, SessionEndReason.Stopped, ct), ct);
         });
 
-        group.MapPost("/{id}/seek", async (string id, HttpRequest request, ISessionService sessions, CancellationToken ct) =>
+        group.MapPost("/{id}/seek", async (string id, HttpContext http, CancellationToken ct) =>
         {
             if (!SessionId.IsValid(id)) return InvalidId(id);
-            var (body, error) = await JsonBody.ReadAsync(request, ct);
+            var (body, error) = await JsonBody.ReadAsync(http.Request, ct);
             if (error is not null) return error;
             var errors = new Dictionary<string, string[]>();
             JsonBody.RejectUnknown(body, SeekFields, errors);
             var position = Position(body, errors);
             if (errors.Count > 0) return Results.ValidationProblem(errors);
-            return await Act(id, sessionId => sessions.SeekAsync(sessionId, position!, ct));
+            return await Owned(http, id, (sessions, sessionId) => sessions.SeekAsync(sessionId, position!, ct), ct);
         });
 
-        group.MapPost("/{id}/rate", async (string id, HttpRequest request, ISessionService sessions, CancellationToken ct) =>
+        group.MapPost("/{id}/rate", async (string id, HttpContext http, CancellationToken ct) =>
         {
             if (!SessionId.IsValid(id)) return InvalidId(id);
-            var (body, error) = await JsonBody.ReadAsync(request, ct);
+            var (body, error) = await JsonBody.ReadAsync(http.Request, ct);
             if (error is not null) return error;
             var errors = new Dictionary<string, string[]>();
             JsonBody.RejectUnknown(body, ["rate"], errors);
@@ -80,55 +71,34 @@ public static class SessionApi
             if (!body.TryGetProperty("rate", out var value) || value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out rate))
                 errors["rate"] = ["rate is required: a number, 2 for fast-forward, -2 for rewind, 1 for normal"];
             if (errors.Count > 0) return Results.ValidationProblem(errors);
-            return await Act(id, sessionId => sessions.SetRateAsync(sessionId, rate, ct));
-        });
-
-        // Suspends a subscriber's playback everywhere within about a second (the BOSS suspend will call ISessionService directly).
-        group.MapPost("/revocations", async (HttpRequest request, ISessionService sessions, CancellationToken ct) =>
-        {
-            var (body, error) = await JsonBody.ReadAsync(request, ct);
-            if (error is not null) return error;
-            var errors = new Dictionary<string, string[]>();
-            JsonBody.RejectUnknown(body, ["subscriber"], errors);
-            var subscriber = JsonBody.RequiredString(body, "subscriber", errors);
-            if (subscriber is not null && !PartyId.IsValid(subscriber)) errors["subscriber"] = [$"'{Cut(subscriber)}' is not a subscriber id"];
-            if (errors.Count > 0) return Results.ValidationProblem(errors);
-            sessions.RevokeSubscriber(subscriber!);
-            return Results.Accepted(value: new { subscriber, revokedAt = DateTimeOffset.UtcNow });
-        });
-
-        group.MapPost("/", async (HttpRequest request, ISessionService sessions, PlaybackSettings settings, CancellationToken ct) =>
-        {
-            if (!settings.DirectStart)
-                return Results.Problem("sessions are started by the playback API; Inspur:Playback:DirectStart is off on this node",
-                    statusCode: StatusCodes.Status404NotFound, title: "Not available");
-            var (body, error) = await JsonBody.ReadAsync(request, ct);
-            if (error is not null) return error;
-            var errors = new Dictionary<string, string[]>();
-            JsonBody.RejectUnknown(body, StartFields, errors);
-            var id = JsonBody.OptionalString(body, "id", errors, "a string");
-            if (id is not null && !SessionId.IsValid(id)) errors["id"] = [$"'{Cut(id)}' is not a session id: 1-64 lower-case letters, digits or dashes"];
-            var subscriber = JsonBody.RequiredString(body, "subscriber", errors);
-            var device = JsonBody.RequiredString(body, "device", errors);
-            var kind = JsonBody.RequiredString(body, "content", errors);
-            var channel = JsonBody.RequiredString(body, "channel", errors);
-            ContentKind parsed = default;
-            if (kind is not null && (!PlaybackContent.TryParseKind(kind, out parsed) || parsed == ContentKind.Vod)) errors["content"] = ["content must be live or archive"];
-            SessionPosition? position = body.TryGetProperty("behindLive", out _) || body.TryGetProperty("position", out _)
-                ? Position(body, errors)
-                : SessionPosition.LiveEdge;
-            if (errors.Count > 0) return Results.ValidationProblem(errors);
-            var start = new SessionStart(subscriber!, device!, new PlaybackContent(parsed, channel!));
-            if ((SessionState.Validate(start) ?? SessionState.Validate(start.Content, position, DateTimeOffset.UtcNow)) is { } problem)
-                return Results.ValidationProblem(new Dictionary<string, string[]> { [problem.Field] = [problem.Message] });
-            var sessionId = id is null ? SessionId.New() : new SessionId(id);
-            return await Guard(async () => await sessions.StartAsync(sessionId, start, position!, ct) switch
-            {
-                SessionView view => Results.Created($"{Route}/{view.SessionId}", SessionDto.Of(view)),
-                var other => ToResult(other),
-            });
+            return await Owned(http, id, (sessions, sessionId) => sessions.SetRateAsync(sessionId, rate, ct), ct);
         });
         return app;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> for the subscriber whose access token the request carries, on one of their own sessions:
+    /// 401 without a valid token (or one revoked, or of a removed device), 404 for a session that does not exist or is
+    /// another account's (which is not told apart, so session ids cannot be probed).
+    /// </summary>
+    private static async Task<IResult> Owned(HttpContext http, string id, Func<ISessionService, SessionId, Task<ISessionReply>> action, CancellationToken ct)
+    {
+        var services = http.RequestServices;
+        var time = services.GetRequiredService<TimeProvider>();
+        if (!SubscriberAuthentication.TryAuthenticate(http, services.GetRequiredService<AuthSettings>(), time.GetUtcNow(), out var claims, out var unauthorized))
+            return unauthorized;
+        if (!SessionId.IsValid(id)) return InvalidId(id);
+        var sessions = services.GetRequiredService<ISessionService>();
+        var sessionId = new SessionId(id);
+        return await Guard(async () =>
+        {
+            // A suspended or closed account may still look at and stop what it had; its playback is revoked anyway.
+            if (await services.GetRequiredService<ISubscriberService>().CheckAccessAsync(claims, ct) is { } denial and not (AccessDenial.Suspended or AccessDenial.Closed))
+                return AuthApi.Denied(http, denial);
+            if (await sessions.GetAsync(sessionId, ct) is not SessionView owned || owned.Start.SubscriberId != claims.SubscriberId.Value)
+                return Results.Problem($"{claims.SubscriberId} has no session {id}", statusCode: StatusCodes.Status404NotFound, title: "Session not found");
+            return ToResult(await action(sessions, sessionId));
+        });
     }
 
     /// <summary><c>behindLive</c> (seconds) or <c>position</c> (ISO 8601 with an offset, or Unix seconds), exactly one.</summary>
@@ -159,9 +129,6 @@ public static class SessionApi
         errors["position"] = ["position must be an ISO 8601 time with an offset (2026-12-01T10:00:00Z) or Unix seconds"];
         return null;
     }
-
-    private static Task<IResult> Act(string id, Func<SessionId, Task<ISessionReply>> action) =>
-        SessionId.IsValid(id) ? Guard(async () => ToResult(await action(new SessionId(id)))) : Task.FromResult(InvalidId(id));
 
     private static IResult ToResult(ISessionReply reply) => reply switch
     {

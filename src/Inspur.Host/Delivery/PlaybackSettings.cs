@@ -9,7 +9,7 @@ namespace Inspur.Host.Delivery;
 /// <summary>
 /// Playback token and session settings (section <c>Inspur:Playback</c>): <c>Keys:&lt;keyId&gt;</c> (base64, ≥ 32 bytes),
 /// <c>SigningKey</c> (the key id that signs; optional with one key), <c>RequireToken</c> (default false),
-/// <c>TokenLifetime</c>, <c>IdleTimeout</c>, <c>HeartbeatInterval</c> (hh:mm:ss or seconds) and <c>DirectStart</c>.
+/// <c>TokenLifetime</c>, <c>IdleTimeout</c>, <c>HeartbeatInterval</c> (hh:mm:ss or seconds).
 /// </summary>
 public sealed class PlaybackSettings
 {
@@ -20,12 +20,6 @@ public sealed class PlaybackSettings
 
     /// <summary>When true, plain <c>/live/…</c> and <c>/archive/…</c> media answer 403; only <c>/p/{token}/…</c> plays. Production sets it.</summary>
     public bool RequireToken { get; init; }
-
-    /// <summary>
-    /// Temporary, until <c>POST /api/v1/playback</c> (entitlement and limits) exists: <c>POST /api/v1/sessions</c> starts a
-    /// session without any check. It returns no URL, so it grants nothing; off by default.
-    /// </summary>
-    public bool DirectStart { get; init; }
 
     public SessionSettings Sessions { get; init; } = new();
 
@@ -43,7 +37,6 @@ public sealed class PlaybackSettings
             Keys = ring,
             EphemeralKeys = ephemeral,
             RequireToken = requireToken,
-            DirectStart = Bool(section, "DirectStart"),
             Sessions = new SessionSettings
             {
                 IdleTimeout = Duration(section, "IdleTimeout", defaults.IdleTimeout),
