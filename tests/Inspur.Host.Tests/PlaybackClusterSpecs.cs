@@ -12,7 +12,8 @@ namespace Inspur.Host.Tests;
 /// <summary>
 /// Two real nodes on one PostgreSQL and one archive folder: a channel archived by the first is served by the second, a
 /// session started on the first fetches segments through the second's gate (whose heartbeats reach the session wherever
-/// its shard lives), and stopping it or suspending its subscriber on the first makes the second refuse the next segment.
+/// its shard lives), and stopping it or suspending its subscriber on the first makes the second refuse the next segment;
+/// a third node joining after that refuses them too.
 /// </summary>
 public sealed class PlaybackClusterSpecs
 {
@@ -82,6 +83,26 @@ public sealed class PlaybackClusterSpecs
             "b refusing the segment of the subscriber suspended on a");
         var problem = await ProblemAssert.IsProblemAsync(await b.Http.GetAsync(stoppedPath), HttpStatusCode.Forbidden);
         Assert.Equal("Playback revoked", problem.GetProperty("title").GetString());
+
+        // A node that joins afterwards was not there for either publication: it learns both from the others.
+        await using var c = await HostProcess.StartAsync(new HostOptions
+        {
+            DataDir = Repo.TempDir("playback-c"),
+            Postgres = db.ConnectionString,
+            Settings = settings,
+            SeedNodes = [a.AkkaAddress],
+            Roles = ["edge"],
+        });
+        async Task<HttpStatusCode> OnC(string path)
+        {
+            using var response = await c.Http.GetAsync(path);
+            return response.StatusCode;
+        }
+
+        await c.EventuallyAsync(async () => await OnC(stoppedPath) == HttpStatusCode.Forbidden && await OnC(suspendedPath) == HttpStatusCode.Forbidden ? (bool?)true : null,
+            TimeSpan.FromSeconds(30), "the late node refusing what was revoked before it joined");
+        var (_, freshPath) = await StartAsync("acct-c");
+        Assert.Equal(HttpStatusCode.OK, await OnC(freshPath));
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

@@ -36,7 +36,7 @@ public static class SessionRegistration
             builder.WithShardRegionProxy<StreamLimiterActor>(StreamLimiterActor.EntityTypeName, InspurRoles.Edge, new StreamMessageExtractor());
         }
 
-        return builder.WithActors((system, _, resolver) => system.ActorOf(resolver.Props<PlaybackRevocationListener>(), "playback-revocations"));
+        return builder.WithActors((system, _, resolver) => system.ActorOf(resolver.Props<PlaybackRevocationListener>(), PlaybackRevocationListener.Name));
     }
 
     public static IServiceCollection AddInspurSessions(this IServiceCollection services, SessionSettings settings) =>

@@ -95,6 +95,8 @@ public sealed class InspurSerializer : SerializerWithStringManifest
         ["session-state.v1"] = typeof(SessionState),
         ["playback-session-revoked.v1"] = typeof(PlaybackRevocations.SessionRevoked),
         ["playback-subscriber-revoked.v1"] = typeof(PlaybackRevocations.SubscriberRevoked),
+        ["playback-revocations-wanted.v1"] = typeof(PlaybackRevocations.RevocationsWanted),
+        ["playback-revocation-batch.v1"] = typeof(PlaybackRevocations.RevocationBatch),
         ["stream-reserve.v1"] = typeof(StreamProtocol.ReserveStream),
         ["stream-renew.v1"] = typeof(StreamProtocol.RenewStream),
         ["stream-release.v1"] = typeof(StreamProtocol.ReleaseStream),

@@ -134,4 +134,16 @@ public static class PlaybackRevocations
 
     /// <summary>Every token of this subscriber issued at or before <see cref="At"/> is refused (a suspend, say).</summary>
     public sealed record SubscriberRevoked(string SubscriberId, DateTimeOffset At) : IRevocation;
+
+    /// <summary>A node that joined asks each other node's listener for the revocations it holds (answered to the sender).</summary>
+    public sealed record RevocationsWanted : IInspurMessage
+    {
+        public static readonly RevocationsWanted Instance = new();
+    }
+
+    /// <summary>Part of a listener's revocations, at most <see cref="MaxBatch"/> entries, so no message outgrows a remoting frame.</summary>
+    public sealed record RevocationBatch(IReadOnlyList<SessionRevoked> Sessions, IReadOnlyList<SubscriberRevoked> Subscribers) : IInspurMessage
+    {
+        public const int MaxBatch = 500;
+    }
 }
