@@ -82,6 +82,7 @@ public static class InspurHost
         builder.Services.AddSingleton(playback);
         builder.Services.AddInspurSessions(playback.Sessions);
         builder.Services.AddSingleton<PlaybackUrls>();
+        builder.Services.AddInspurRateLimits(RateLimitSettings.Read(builder.Configuration));
         builder.Services.AddSingleton(AuthSettings.Read(builder.Configuration));
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddInspurSubscribers();
@@ -101,7 +102,9 @@ public static class InspurHost
             error is not null || (context.Response.StatusCode >= 500 && !HealthEndpoints.IsProbe(context.Request.Path))
                 ? Serilog.Events.LogEventLevel.Error
                 : HealthEndpoints.IsProbe(context.Request.Path) ? Serilog.Events.LogEventLevel.Debug : Serilog.Events.LogEventLevel.Information);
-        // The gate rewrites /p/{token}/… to the plain route before routing sees the path.
+        // Limits count per playback token (or access token), so they come before the gate rewrites /p/{token}/… to the
+        // plain route, which it does before routing sees the path.
+        app.UseRateLimiter();
         app.UsePlaybackGate();
         app.UseRouting();
         app.UseDefaultFiles();
