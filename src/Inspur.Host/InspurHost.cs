@@ -1,6 +1,7 @@
 using Inspur.Host.Protection;
 using Inspur.Media.Protection;
 using Akka.Hosting;
+using Inspur.Actors.Billing;
 using Inspur.Actors.Channels;
 using Inspur.Actors.Configuration;
 using Inspur.Actors.Recordings;
@@ -57,7 +58,7 @@ public static class InspurHost
                 loggers.ClearLoggers();
                 loggers.AddLogger<AkkaSerilogLogger>();
             });
-            akka.WithInspurNode(akkaConfig).WithChannelActors(roles).WithEpgActors(roles).WithRecordingActors(roles).WithSessionActors(roles, playback.Sessions).WithSubscriberActors(roles);
+            akka.WithInspurNode(akkaConfig).WithChannelActors(roles).WithEpgActors(roles).WithRecordingActors(roles).WithSessionActors(roles, playback.Sessions).WithSubscriberActors(roles).WithBillingActors(roles);
         });
 
         builder.Services.AddSingleton(settings);
@@ -88,6 +89,7 @@ public static class InspurHost
         builder.Services.AddInspurSubscribers();
         builder.Services.AddSingleton(BossSettings.Read(builder.Configuration));
         builder.Services.AddSingleton<BossAuthenticator>();
+        builder.Services.AddInspurBilling<BossBillingClient>(BillingSettingsReader.Read(builder.Configuration));
         builder.Services.AddSingleton(DemoSettings.Read(builder.Configuration));
         builder.Services.AddHostedService<DemoChannels>();
         builder.Services.AddProblemDetails();
@@ -118,6 +120,7 @@ public static class InspurHost
         app.MapSessionApi();
         app.MapPlaybackApi();
         app.MapBossApi();
+        app.MapBillingApi();
         app.MapAuthApi();
         app.MapInspurAdmin();
         app.MapLiveDelivery();

@@ -1,6 +1,7 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Configuration;
+using Inspur.Domain.Billing;
 using Inspur.Domain.Channels;
 using Inspur.Domain.Epg;
 using Inspur.Domain.Recordings;
@@ -215,7 +216,24 @@ public sealed class InspurSerializerSpecs : IDisposable
         new ProductCatalogProtocol.ProductRejected(Pkg, SubscriberRejection.NotFound, "no such product"),
         new ProductCatalogState([new Product(Pkg, Package, 1, At)], Log, 1),
         ProductCatalogState.Empty,
+        new SubscriberQueries.GetEntitlements(Sub, At),
+        new Entitlements(Sub, At, SubscriberStatus.Active, [new Grant("cctv-1", Pkg, At, null)], [new Grant("films", new ProductId("films-svod"), At, At.AddDays(30))],
+            [new Grant("film-1", new ProductId("film-1-rent"), At, At.AddHours(48))]),
+        new BillingOutboxProtocol.RecordsEnqueued([Billed, Billed with { Id = "subscriber-boss-0001:3", Kind = BillingKind.ProductCancelled, Price = null }], 42, At),
+        new BillingOutboxProtocol.RecordAcknowledged(Billed.Id, 202, At),
+        new BillingOutboxProtocol.RecordRejected(Billed.Id, "HTTP 400: unknown product", At),
+        new BillingOutboxProtocol.DeliveryFailed(Billed.Id, "connection refused", At, At.AddSeconds(4)),
+        new BillingOutboxProtocol.GetReconciliation(At),
+        new BillingOutboxProtocol.GetReconciliation(null),
+        new BillingOutboxProtocol.Reconciliation(At, null, 1, 0, 3, 42, [new OutboxEntry(Billed, 1, DeliveryStatus.Pending, 2) { NextAttemptAt = At, LastError = "HTTP 503" }]),
+        BillingOutboxState.Empty.Apply(new BillingOutboxProtocol.RecordsEnqueued([Billed], 42, At)),
+        BillingOutboxState.Empty,
     ];
+
+    private static BillingRecord Billed => new("subscriber-boss-0001:2", BillingKind.TvodPurchase, Sub, new ProductId("film-1-rent"), At)
+    {
+        ProductKind = ProductKind.Tvod, ProductName = "Film", Price = 500, Currency = "CNY", TitleId = "film-1", EffectiveFrom = At, EffectiveUntil = At.AddHours(48),
+    };
 
 
     public static TheoryData<int> SampleIndexes() => new(Enumerable.Range(0, Samples.Count));
@@ -243,7 +261,8 @@ public sealed class InspurSerializerSpecs : IDisposable
                 or SubscriberCommands.OrderProduct { Product: not null } or SubscriberEvents.ProductOrdered or SubscriberReplies.SubscriberView or SubscriberState
                 or SubscriberReplies.SignInFacts
                 or ProductCatalogProtocol.DefineProduct or ProductCatalogProtocol.ProductDefined or ProductCatalogProtocol.ProductFound
-                or ProductCatalogProtocol.ProductList or ProductCatalogState or StreamProtocol.StreamRefused)) Assert.Equal(message, back);
+                or ProductCatalogProtocol.ProductList or ProductCatalogState or StreamProtocol.StreamRefused
+                or Entitlements or BillingOutboxProtocol.RecordsEnqueued or BillingOutboxProtocol.Reconciliation or BillingOutboxState)) Assert.Equal(message, back);
     }
 
     [Fact]

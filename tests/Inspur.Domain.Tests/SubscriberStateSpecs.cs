@@ -6,7 +6,7 @@ using static Inspur.Domain.Subscribers.SubscriberReplies;
 
 namespace Inspur.Domain.Tests;
 
-public sealed class SubscriberStateSpecs
+public sealed partial class SubscriberStateSpecs
 {
     private static readonly SubscriberId Id = new("boss-1");
     private static readonly ChannelId Cctv1 = new("cctv-1");

@@ -51,6 +51,11 @@ public sealed class SubscriberActor : SnapshottingActor
             Sender.Tell(_state.SignIn());
             PassivateIfEmpty();
         });
+        Command<GetEntitlements>(q =>
+        {
+            Sender.Tell(_state.Exists ? _state.EntitlementsAt(q.At) : NotFound());
+            PassivateIfEmpty();
+        });
         Command<CheckAccess>(c =>
         {
             Sender.Tell(new AccessCheck(_state.SubscriberId, _state.CheckAccess(c.DeviceId, c.IssuedAt)));

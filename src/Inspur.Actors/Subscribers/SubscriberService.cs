@@ -25,6 +25,9 @@ public interface ISubscriberService
     /// <summary>May the subscriber watch the live channel at <paramref name="at"/>: allowed (via which product, with the stream limit) or the denial.</summary>
     Task<Authorization> AuthorizeAsync(SubscriberId id, ChannelId channel, DateTimeOffset at, CancellationToken ct = default);
 
+    /// <summary>What the account's orders grant at <paramref name="at"/>: an <see cref="Entitlements"/>, or a <see cref="SubscriberRejected"/> (NotFound).</summary>
+    Task<ISubscriberReply> GetEntitlementsAsync(SubscriberId id, DateTimeOffset at, CancellationToken ct = default);
+
     /// <summary>The account's credential hashes, status, devices and limits, for sign-in to verify off the entity's message loop.</summary>
     Task<SignInFacts> GetSignInAsync(SubscriberId id, CancellationToken ct = default);
 
@@ -77,6 +80,9 @@ public sealed class SubscriberService(
 
     public Task<ISubscriberReply> GetAsync(SubscriberId id, CancellationToken ct = default) =>
         subscribers.ActorRef.Ask<ISubscriberReply>(new GetSubscriber(id), AskTimeout, ct);
+
+    public Task<ISubscriberReply> GetEntitlementsAsync(SubscriberId id, DateTimeOffset at, CancellationToken ct = default) =>
+        subscribers.ActorRef.Ask<ISubscriberReply>(new GetEntitlements(id, at), AskTimeout, ct);
 
     public Task<Authorization> AuthorizeAsync(SubscriberId id, ChannelId channel, DateTimeOffset at, CancellationToken ct = default) =>
         subscribers.ActorRef.Ask<Authorization>(new Authorize(id, channel, at), AskTimeout, ct);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
+using Inspur.Domain.Billing;
 using Inspur.Domain.Channels;
 using Inspur.Domain.Epg;
 using Inspur.Domain.Recordings;
@@ -144,6 +145,15 @@ public sealed class InspurSerializer : SerializerWithStringManifest
         ["product-products.v1"] = typeof(ProductCatalogProtocol.ProductList),
         ["product-rejected.v1"] = typeof(ProductCatalogProtocol.ProductRejected),
         ["product-catalog-state.v1"] = typeof(ProductCatalogState),
+        ["subscriber-get-entitlements.v1"] = typeof(SubscriberQueries.GetEntitlements),
+        ["subscriber-entitlements.v1"] = typeof(Entitlements),
+        ["billing-records-enqueued.v1"] = typeof(BillingOutboxProtocol.RecordsEnqueued),
+        ["billing-record-acknowledged.v1"] = typeof(BillingOutboxProtocol.RecordAcknowledged),
+        ["billing-record-rejected.v1"] = typeof(BillingOutboxProtocol.RecordRejected),
+        ["billing-delivery-failed.v1"] = typeof(BillingOutboxProtocol.DeliveryFailed),
+        ["billing-get-reconciliation.v1"] = typeof(BillingOutboxProtocol.GetReconciliation),
+        ["billing-reconciliation.v1"] = typeof(BillingOutboxProtocol.Reconciliation),
+        ["billing-outbox-state.v1"] = typeof(BillingOutboxState),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);

@@ -121,6 +121,9 @@ public static class SubscriberQueries
 
     /// <summary>May a token issued at <paramref name="IssuedAt"/> for the device still act for the account?</summary>
     public sealed record CheckAccess(SubscriberId SubscriberId, string DeviceId, DateTimeOffset IssuedAt) : IWithSubscriberId, IInspurMessage;
+
+    /// <summary>What the account's orders grant at the instant (<see cref="Entitlements"/>), or NotFound for an unknown account.</summary>
+    public sealed record GetEntitlements(SubscriberId SubscriberId, DateTimeOffset At) : IWithSubscriberId, IInspurMessage;
 }
 
 /// <summary>Facts a subscriber entity persists, tagged <see cref="Tag"/>; each remembers the request that caused it.</summary>

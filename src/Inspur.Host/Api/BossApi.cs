@@ -210,7 +210,7 @@ public static class BossApi
     }
 
     /// <summary>Verifies the signature over the exact bytes and target received, then hands the handler the same body.</summary>
-    private static async ValueTask<object?> Authenticate(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> Authenticate(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var request = http.Request;
@@ -345,12 +345,12 @@ public static class BossApi
     private static bool TryEnum<T>(string text, out T value) where T : struct, Enum =>
         Enum.TryParse(text, ignoreCase: true, out value) && Enum.IsDefined(value) && !text.Any(char.IsAsciiDigit);
 
-    private static DateTimeOffset? QueryTime(string text) =>
+    internal static DateTimeOffset? QueryTime(string text) =>
         text.Length is > 0 and <= 12 && text.All(char.IsAsciiDigit) && long.TryParse(text, CultureInfo.InvariantCulture, out var unix) && unix < 253_402_300_800
             ? DateTimeOffset.FromUnixTimeSeconds(unix)
             : JsonBody.ParseTime(text);
 
-    private static IResult Rejected(SubscriberRejection reason, string message) => reason switch
+    internal static IResult Rejected(SubscriberRejection reason, string message) => reason switch
     {
         SubscriberRejection.NotFound => Problem(StatusCodes.Status404NotFound, "Not found", message),
         SubscriberRejection.AlreadyExists => Problem(StatusCodes.Status409Conflict, "Subscriber already exists", message),
@@ -359,18 +359,18 @@ public static class BossApi
         _ => Problem(StatusCodes.Status400BadRequest, "Invalid request", message),
     };
 
-    private static IResult Unexpected(object reply) =>
+    internal static IResult Unexpected(object reply) =>
         Problem(StatusCodes.Status500InternalServerError, "Unexpected reply", $"unexpected reply {reply.GetType().Name}");
 
     private static IResult Problem(int status, string title, string detail) => Results.Problem(detail, statusCode: status, title: title);
 
-    private static IResult Invalid(string field, string message) => Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+    internal static IResult Invalid(string field, string message) => Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 
-    private static IResult InvalidId(string field, string value, string what) =>
+    internal static IResult InvalidId(string field, string value, string what) =>
         Invalid(field, $"'{Truncate(value)}' is not a {what} id: 1-64 lower-case letters, digits or dashes");
 
     /// <summary>The cluster not answering in time is a 503 the client may retry (with the same Idempotency-Key), not a 500.</summary>
-    private static Task<IResult> Guard(Func<Task<IResult>> action) =>
+    internal static Task<IResult> Guard(Func<Task<IResult>> action) =>
         ClusterTimeout.GuardAsync(action, "Subscriber service unavailable", "the subscriber service did not answer in time; retry later with the same Idempotency-Key");
 
     private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
