@@ -159,6 +159,8 @@ public sealed class InspurSerializerSpecs : IDisposable
         SessionState.Empty(Ses),
         new PlaybackRevocations.SessionRevoked(Ses, At),
         new PlaybackRevocations.SubscriberRevoked("acct-1001", At),
+        PlaybackRevocations.RevocationsWanted.Instance,
+        new PlaybackRevocations.RevocationBatch([new PlaybackRevocations.SessionRevoked(Ses, At)], [new PlaybackRevocations.SubscriberRevoked("acct-1001", At)]),
         new StreamProtocol.ReserveStream("acct-1001", Ses, 2, At),
         new StreamProtocol.RenewStream("acct-1001", Ses, At),
         new StreamProtocol.ReleaseStream("acct-1001", Ses),
@@ -262,7 +264,8 @@ public sealed class InspurSerializerSpecs : IDisposable
                 or SubscriberReplies.SignInFacts
                 or ProductCatalogProtocol.DefineProduct or ProductCatalogProtocol.ProductDefined or ProductCatalogProtocol.ProductFound
                 or ProductCatalogProtocol.ProductList or ProductCatalogState or StreamProtocol.StreamRefused
-                or Entitlements or BillingOutboxProtocol.RecordsEnqueued or BillingOutboxProtocol.Reconciliation or BillingOutboxState)) Assert.Equal(message, back);
+                or Entitlements or BillingOutboxProtocol.RecordsEnqueued or BillingOutboxProtocol.Reconciliation or BillingOutboxState
+                or PlaybackRevocations.RevocationBatch)) Assert.Equal(message, back);
     }
 
     [Fact]
