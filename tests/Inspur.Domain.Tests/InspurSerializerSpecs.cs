@@ -163,6 +163,8 @@ public sealed class InspurSerializerSpecs : IDisposable
         new StreamProtocol.ReleaseStream("acct-1001", Ses),
         new StreamProtocol.StreamGranted(Ses),
         new StreamProtocol.StreamRefused(2, [Ses, new SessionId("ses-00000000000000000001")]),
+        new StreamProtocol.ListStreams("acct-1001"),
+        new StreamProtocol.StreamList("acct-1001", [Ses]),
         new SubscriberCommands.OpenAccount(Sub, "k-1", "李雷", Limits),
         new SubscriberCommands.SuspendAccount(Sub, "k-2", "unpaid"),
         new SubscriberCommands.ResumeAccount(Sub, "k-3"),
@@ -243,7 +245,7 @@ public sealed class InspurSerializerSpecs : IDisposable
                 or SubscriberCommands.OrderProduct { Product: not null } or SubscriberEvents.ProductOrdered or SubscriberReplies.SubscriberView or SubscriberState
                 or SubscriberReplies.SignInFacts
                 or ProductCatalogProtocol.DefineProduct or ProductCatalogProtocol.ProductDefined or ProductCatalogProtocol.ProductFound
-                or ProductCatalogProtocol.ProductList or ProductCatalogState or StreamProtocol.StreamRefused)) Assert.Equal(message, back);
+                or ProductCatalogProtocol.ProductList or ProductCatalogState or StreamProtocol.StreamRefused or StreamProtocol.StreamList)) Assert.Equal(message, back);
     }
 
     [Fact]
