@@ -133,6 +133,41 @@ public sealed class SubscriberAdminSpecs(SubscriberAdminFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task Suspend_with_a_reason_refuses_playback_resume_restores_it_and_a_removed_device_is_gone_from_the_account()
+    {
+        var id = $"web-{Guid.NewGuid():N}"[..16];
+        var token = await AccountAsync(id, "Li Lei");
+        using var boss = fixture.Boss();
+        var page = await _browser.OpenAsync($"/admin/subscribers/{id}");
+        var account = page.Locator(".card.account");
+
+        await account.Locator("form.suspend input[name=reason]").FillAsync("unpaid (admin spec)", new() { Timeout = 30_000 });
+        await account.Locator("form.suspend button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#notice")).ToHaveTextAsync($"{id} suspended: unpaid (admin spec)", new() { Timeout = 15_000 });
+        await Expect(account.Locator("dd.status")).ToHaveTextAsync("suspended: unpaid (admin spec)");
+        var suspended = await boss.GetFromJsonAsync<JsonElement>($"subscribers/{id}");
+        Assert.Equal(("suspended", "unpaid (admin spec)"), (suspended.GetProperty("status").GetString(), suspended.GetProperty("statusReason").GetString()));
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/playback") { Content = new StringContent("""{"channel":"demo-1"}""", Encoding.UTF8, "application/json") })
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var refused = await ProblemAssert.IsProblemAsync(await Http.SendAsync(request), HttpStatusCode.Forbidden);
+            Assert.Equal("Account suspended", refused.GetProperty("title").GetString());
+        }
+
+        await account.Locator("button.resume").ClickAsync(new() { Timeout = 30_000 });
+        await Expect(page.Locator("#notice")).ToHaveTextAsync($"{id} resumed", new() { Timeout = 15_000 });
+        await Expect(account.Locator("dd.status")).ToHaveTextAsync("active");
+        await PlayAsync(token);
+
+        await page.Locator("table.devices tr[data-device='stb-1'] button.remove-device").ClickAsync(new() { Timeout = 30_000 });
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("device stb-1 removed", new() { Timeout = 15_000 });
+        await Expect(page.Locator("#no-devices")).ToHaveTextAsync("no devices");
+        var removed = await boss.GetFromJsonAsync<JsonElement>($"subscribers/{id}");
+        Assert.Equal(0, removed.GetProperty("devices").GetArrayLength());
+        await _browser.AssertHealthyAsync(page);
+    }
+
+    [Fact]
     public async Task A_search_without_a_match_says_so()
     {
         var page = await _browser.OpenAsync("/admin/subscribers");
