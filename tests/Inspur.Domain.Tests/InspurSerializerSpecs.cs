@@ -166,6 +166,8 @@ public sealed class InspurSerializerSpecs : IDisposable
         new StreamProtocol.ReleaseStream("acct-1001", Ses),
         new StreamProtocol.StreamGranted(Ses),
         new StreamProtocol.StreamRefused(2, [Ses, new SessionId("ses-00000000000000000001")]),
+        new StreamProtocol.ListStreams("acct-1001"),
+        new StreamProtocol.StreamList("acct-1001", [Ses]),
         new SubscriberCommands.OpenAccount(Sub, "k-1", "李雷", Limits),
         new SubscriberCommands.SuspendAccount(Sub, "k-2", "unpaid"),
         new SubscriberCommands.ResumeAccount(Sub, "k-3"),
@@ -263,7 +265,7 @@ public sealed class InspurSerializerSpecs : IDisposable
                 or SubscriberCommands.OrderProduct { Product: not null } or SubscriberEvents.ProductOrdered or SubscriberReplies.SubscriberView or SubscriberState
                 or SubscriberReplies.SignInFacts
                 or ProductCatalogProtocol.DefineProduct or ProductCatalogProtocol.ProductDefined or ProductCatalogProtocol.ProductFound
-                or ProductCatalogProtocol.ProductList or ProductCatalogState or StreamProtocol.StreamRefused
+                or ProductCatalogProtocol.ProductList or ProductCatalogState or StreamProtocol.StreamRefused or StreamProtocol.StreamList
                 or Entitlements or BillingOutboxProtocol.RecordsEnqueued or BillingOutboxProtocol.Reconciliation or BillingOutboxState
                 or PlaybackRevocations.RevocationBatch)) Assert.Equal(message, back);
     }

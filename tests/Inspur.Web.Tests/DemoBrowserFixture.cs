@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 namespace Inspur.Web.Tests;
 
 /// <summary>One node with demo-1 publishing, and Debian's Chromium, shared by a class's browser specs (a node start costs seconds of CPU).</summary>
-public sealed class DemoBrowserFixture : IAsyncLifetime
+public class DemoBrowserFixture : IAsyncLifetime
 {
     public HostProcess Node { get; private set; } = null!;
 
@@ -13,9 +13,12 @@ public sealed class DemoBrowserFixture : IAsyncLifetime
 
     private IPlaywright _playwright = null!;
 
+    /// <summary>Further node settings a derived fixture needs (keys, say).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
     public async Task InitializeAsync()
     {
-        Node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("web-specs"), DemoChannels = 1 }, node =>
+        Node = await HostProcess.StartAsync(new HostOptions { DataDir = Repo.TempDir("web-specs"), DemoChannels = 1, Settings = Settings }, node =>
             node.EventuallyAsync(async () =>
             {
                 using var response = await node.Http.GetAsync("/live/demo-1/main/index.m3u8");

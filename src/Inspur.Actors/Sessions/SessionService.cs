@@ -29,6 +29,19 @@ public interface ISessionService
     Task<ISessionReply> EndAsync(SessionId id, SessionEndReason reason, CancellationToken ct = default);
 
     /// <summary>
+    /// An operator ends the session: it ends as <see cref="SessionEndReason.Kicked"/>, gives its stream lease back, and its token is
+    /// refused on this node at once and on every other within about a second. Kicking a session already kicked answers it again;
+    /// one that ended otherwise is <see cref="SessionRejection.Ended"/>, an unknown one <see cref="SessionRejection.NotFound"/>.
+    /// </summary>
+    Task<ISessionReply> KickAsync(SessionId id, CancellationToken ct = default);
+
+    /// <summary>
+    /// The subscriber's sessions that hold a stream lease and have not ended (the <c>subscriber-streams</c> entity knows the
+    /// leases, each session entity its state), oldest started first.
+    /// </summary>
+    Task<IReadOnlyList<SessionView>> ListBySubscriberAsync(string subscriberId, CancellationToken ct = default);
+
+    /// <summary>
     /// Refuses every token of the subscriber issued up to now on every node within about a second (a suspend); each of its
     /// sessions ends as revoked at its next refused request, or as idle.
     /// </summary>
@@ -69,6 +82,30 @@ public sealed class SessionService(
     public Task<ISessionReply> SetRateAsync(SessionId id, double rate, CancellationToken ct = default) => Ask(new SetSessionRate(id, rate), ct);
 
     public Task<ISessionReply> EndAsync(SessionId id, SessionEndReason reason, CancellationToken ct = default) => Ask(new EndSession(id, reason), ct);
+
+    public async Task<ISessionReply> KickAsync(SessionId id, CancellationToken ct = default)
+    {
+        var reply = await Ask(new EndSession(id, SessionEndReason.Kicked), ct);
+        if (reply is SessionRejected { Reason: SessionRejection.Ended } && await GetAsync(id, ct) is SessionView { EndReason: SessionEndReason.Kicked } kicked)
+            reply = kicked;
+        // The entity publishes the revocation to every node; here it holds before the operator sees the answer.
+        if (reply is SessionView { Phase: SessionPhase.Ended } ended)
+            revocations.Apply(new PlaybackRevocations.SessionRevoked(ended.SessionId, ended.UpdatedAt));
+        return reply;
+    }
+
+    public async Task<IReadOnlyList<SessionView>> ListBySubscriberAsync(string subscriberId, CancellationToken ct = default)
+    {
+        if (!PartyId.IsValid(subscriberId)) throw new ArgumentException($"'{subscriberId}' is not a subscriber id", nameof(subscriberId));
+        var leases = await streams.ActorRef.Ask<StreamProtocol.StreamList>(new StreamProtocol.ListStreams(subscriberId), AskTimeout, ct);
+        var replies = await Task.WhenAll(leases.Active.Select(id => GetAsync(id, ct)));
+        // A lease outlives its session briefly when the release was lost; a reserved one may not have started its session yet.
+        return replies.OfType<SessionView>()
+            .Where(v => v.Phase != SessionPhase.Ended && v.Start.SubscriberId == subscriberId)
+            .OrderBy(v => v.StartedAt)
+            .ThenBy(v => v.SessionId.Value, StringComparer.Ordinal)
+            .ToList();
+    }
 
     public void RevokeSubscriber(string subscriberId)
     {

@@ -35,6 +35,12 @@ public sealed class StreamLimiterActor : UntypedActor
                 _leases = _leases.Release(release.SessionId);
                 if (_leases.Active(now).Count == 0) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
                 break;
+            case ListStreams list:
+                var active = _leases.Active(now);
+                Sender.Tell(new StreamList(list.SubscriberId, active));
+                // Asking about a subscriber who plays nothing need not keep an entity in memory.
+                if (active.Count == 0) Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+                break;
             default:
                 Unhandled(message);
                 break;

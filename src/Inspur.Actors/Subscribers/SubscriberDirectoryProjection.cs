@@ -15,7 +15,10 @@ public sealed class SubscriberDirectoryProjection() : TaggedProjection(Tag, "sub
 {
     public const int MaxResults = 500;
 
-    /// <summary>Accounts whose id or name contains <paramref name="Query"/> (case-insensitive; all when empty), by id, at most <paramref name="Limit"/>.</summary>
+    /// <summary>
+    /// Accounts whose id or name, or one of whose devices' id, MAC or serial, contains <paramref name="Query"/> (case-insensitive;
+    /// a MAC also written with dashes; all when empty), by id, at most <paramref name="Limit"/>.
+    /// </summary>
     public sealed record SearchSubscribers(string? Query, int Limit);
 
     /// <summary>A write the local node just made, applied at once so a client reads its own writes.</summary>
@@ -31,9 +34,13 @@ public sealed class SubscriberDirectoryProjection() : TaggedProjection(Tag, "sub
         Receive<SearchSubscribers>(s =>
         {
             var query = s.Query?.Trim() ?? "";
+            var mac = query.Replace('-', ':');
             Sender.Tell(_subscribers.Values
                 .Where(x => query.Length == 0 || x.SubscriberId.Value.Contains(query, StringComparison.OrdinalIgnoreCase) ||
-                            x.Name!.Contains(query, StringComparison.OrdinalIgnoreCase))
+                            x.Name!.Contains(query, StringComparison.OrdinalIgnoreCase) ||
+                            x.Devices.Any(d => d.DeviceId.Contains(query, StringComparison.OrdinalIgnoreCase) ||
+                                               d.Mac?.Contains(mac, StringComparison.OrdinalIgnoreCase) == true ||
+                                               d.Serial?.Contains(query, StringComparison.OrdinalIgnoreCase) == true))
                 .OrderBy(x => x.SubscriberId.Value, StringComparer.Ordinal)
                 .Take(Math.Clamp(s.Limit, 1, MaxResults))
                 .Select(x => x.View()!)

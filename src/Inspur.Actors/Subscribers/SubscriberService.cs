@@ -37,7 +37,7 @@ public interface ISubscriberService
     /// </summary>
     Task<AccessDenial?> CheckAccessAsync(SubscriberClaims claims, CancellationToken ct = default);
 
-    /// <summary>Accounts whose id or name contains <paramref name="query"/> (all when empty), by id, from the directory read model.</summary>
+    /// <summary>Accounts whose id, name or a device's id, MAC or serial contains <paramref name="query"/> (all when empty), by id, from the directory read model.</summary>
     Task<IReadOnlyList<SubscriberView>> SearchAsync(string? query, int limit = 100, CancellationToken ct = default);
 
     /// <summary>A <see cref="ProductReceipt"/> or a <see cref="ProductRejected"/>.</summary>

@@ -103,6 +103,8 @@ public sealed class InspurSerializer : SerializerWithStringManifest
         ["stream-release.v1"] = typeof(StreamProtocol.ReleaseStream),
         ["stream-granted.v1"] = typeof(StreamProtocol.StreamGranted),
         ["stream-refused.v1"] = typeof(StreamProtocol.StreamRefused),
+        ["stream-list.v1"] = typeof(StreamProtocol.ListStreams),
+        ["stream-listed.v1"] = typeof(StreamProtocol.StreamList),
         ["subscriber-open.v1"] = typeof(SubscriberCommands.OpenAccount),
         ["subscriber-suspend.v1"] = typeof(SubscriberCommands.SuspendAccount),
         ["subscriber-resume.v1"] = typeof(SubscriberCommands.ResumeAccount),

@@ -56,10 +56,16 @@ public static class StreamProtocol
 
     public sealed record ReleaseStream(string SubscriberId, SessionId SessionId) : IStreamMessage;
 
+    /// <summary>Which sessions hold a lease now: the subscriber's sessions playing (or paused) anywhere in the cluster.</summary>
+    public sealed record ListStreams(string SubscriberId) : IStreamMessage;
+
     public interface IStreamReply : IInspurMessage;
 
     public sealed record StreamGranted(SessionId SessionId) : IStreamReply;
 
     /// <summary>The limit is reached; <see cref="Active"/> are the sessions holding it.</summary>
     public sealed record StreamRefused(int Limit, IReadOnlyList<SessionId> Active) : IStreamReply;
+
+    /// <summary>The answer to <see cref="ListStreams"/>: the sessions whose lease runs now, oldest expiry first.</summary>
+    public sealed record StreamList(string SubscriberId, IReadOnlyList<SessionId> Active) : IStreamReply;
 }

@@ -12,6 +12,7 @@ public static class AdminSetup
         builder.Services.AddSingleton<ChannelBoardReader>();
         builder.Services.AddSingleton<ArchiveBoardReader>();
         builder.Services.AddSingleton<EpgBoardReader>();
+        builder.Services.AddSingleton<SubscriberBoardReader>();
         return builder;
     }
 

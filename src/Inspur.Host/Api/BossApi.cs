@@ -17,7 +17,7 @@ namespace Inspur.Host.Api;
 /// signed (<see cref="BossAuthenticator"/>); every mutation carries an <c>Idempotency-Key</c> and answers a receipt that a
 /// retry with the same key answers again, status and body alike; every error is problem+json and persists nothing.
 /// </summary>
-public static class BossApi
+public static partial class BossApi
 {
     public const string Route = "/api/boss/v1";
     public const string ReplayedHeader = "Idempotent-Replayed";
@@ -206,6 +206,7 @@ public static class BossApi
                 return errors.Count > 0 ? null : new CancelProduct(sid, key, new ProductId(productId), at);
             }, ct));
 
+        MapSessions(group);
         return app;
     }
 
