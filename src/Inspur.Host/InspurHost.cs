@@ -57,7 +57,8 @@ public static class InspurHost
                 loggers.ClearLoggers();
                 loggers.AddLogger<AkkaSerilogLogger>();
             });
-            akka.WithInspurNode(akkaConfig).WithChannelActors(roles).WithEpgActors(roles).WithRecordingActors(roles).WithSessionActors(roles, playback.Sessions).WithSubscriberActors(roles);
+            akka.WithInspurNode(akkaConfig).WithChannelActors(roles).WithEpgActors(roles).WithRecordingActors(roles).WithSessionActors(roles, playback.Sessions).WithSubscriberActors(roles)
+                .WithActivationActors(roles, AuthSettings.MaxActivationLifetime);
         });
 
         builder.Services.AddSingleton(settings);
@@ -85,6 +86,7 @@ public static class InspurHost
         builder.Services.AddSingleton(AuthSettings.Read(builder.Configuration));
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddInspurSubscribers();
+        builder.Services.AddInspurActivation();
         builder.Services.AddSingleton(BossSettings.Read(builder.Configuration));
         builder.Services.AddSingleton<BossAuthenticator>();
         builder.Services.AddSingleton(DemoSettings.Read(builder.Configuration));
@@ -116,6 +118,7 @@ public static class InspurHost
         app.MapPlaybackApi();
         app.MapBossApi();
         app.MapAuthApi();
+        app.MapActivationApi();
         app.MapInspurAdmin();
         app.MapLiveDelivery();
         app.MapTimeShiftDelivery();

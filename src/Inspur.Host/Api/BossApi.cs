@@ -206,6 +206,8 @@ public static class BossApi
                 return errors.Count > 0 ? null : new CancelProduct(sid, key, new ProductId(productId), at);
             }, ct));
 
+        group.MapPost("/subscribers/{id}/activations", ActivationApi.BossConfirm);
+
         return app;
     }
 
@@ -271,7 +273,7 @@ public static class BossApi
         return location is null ? Results.Ok(receipt) : Results.Created(location, receipt);
     }
 
-    private static (string? Key, IResult? Error) IdempotencyKey(HttpRequest request)
+    internal static (string? Key, IResult? Error) IdempotencyKey(HttpRequest request)
     {
         var values = request.Headers[BossSignature.IdempotencyHeader];
         if (values.Count == 0 || string.IsNullOrEmpty(values.ToString()))
