@@ -58,7 +58,8 @@ public static class InspurHost
                 loggers.ClearLoggers();
                 loggers.AddLogger<AkkaSerilogLogger>();
             });
-            akka.WithInspurNode(akkaConfig).WithChannelActors(roles).WithEpgActors(roles).WithRecordingActors(roles).WithSessionActors(roles, playback.Sessions).WithSubscriberActors(roles).WithBillingActors(roles);
+            akka.WithInspurNode(akkaConfig).WithChannelActors(roles).WithEpgActors(roles).WithRecordingActors(roles).WithSessionActors(roles, playback.Sessions).WithSubscriberActors(roles)
+                .WithBillingActors(roles).WithActivationActors(roles, AuthSettings.MaxActivationLifetime);
         });
 
         builder.Services.AddSingleton(settings);
@@ -87,6 +88,7 @@ public static class InspurHost
         builder.Services.AddSingleton(AuthSettings.Read(builder.Configuration));
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddInspurSubscribers();
+        builder.Services.AddInspurActivation();
         builder.Services.AddSingleton(BossSettings.Read(builder.Configuration));
         builder.Services.AddSingleton<BossAuthenticator>();
         builder.Services.AddInspurBilling<BossBillingClient>(BillingSettingsReader.Read(builder.Configuration));
@@ -122,6 +124,7 @@ public static class InspurHost
         app.MapBossApi();
         app.MapBillingApi();
         app.MapAuthApi();
+        app.MapActivationApi();
         app.MapInspurAdmin();
         app.MapLiveDelivery();
         app.MapTimeShiftDelivery();

@@ -232,6 +232,20 @@ public sealed class InspurSerializerSpecs : IDisposable
         new BillingOutboxProtocol.Reconciliation(At, null, 1, 0, 3, 42, [new OutboxEntry(Billed, 1, DeliveryStatus.Pending, 2) { NextAttemptAt = At, LastError = "HTTP 503" }]),
         BillingOutboxState.Empty.Apply(new BillingOutboxProtocol.RecordsEnqueued([Billed], 42, At)),
         BillingOutboxState.Empty,
+        new ActivationProtocol.BeginActivation("K7PMQ4XD", new string('a', 32), new ActivationDevice("stb-1", DeviceKind.Stb, "00:1a:2b:3c:4d:5e", "SN1", "客厅"), At,
+            TimeSpan.FromSeconds(5)),
+        new ActivationProtocol.ConfirmActivation("K7PMQ4XD", Sub, "k-12"),
+        new ActivationProtocol.PollActivation("K7PMQ4XD", new string('a', 32)),
+        new ActivationProtocol.ActivationBegun("K7PMQ4XD", At),
+        new ActivationProtocol.ActivationConfirmed("K7PMQ4XD", Sub, "stb-1", false),
+        new ActivationProtocol.ActivationPending("K7PMQ4XD"),
+        new ActivationProtocol.ActivationSlowDown("K7PMQ4XD", TimeSpan.FromMilliseconds(1500)),
+        new ActivationProtocol.ActivationRedeemed("K7PMQ4XD", Sub, new ActivationDevice("stb-1", DeviceKind.Stb, null, "SN1", null)),
+        new ActivationProtocol.ActivationRefused("K7PMQ4XD", ActivationRefusal.DeviceRefused, "the device limit of 1 is reached") { ByAccount = SubscriberRejection.Conflict },
+        new ThrottleProtocol.CheckThrottle("sign-in-boss-0001", new ThrottleLimit(5, TimeSpan.FromMinutes(15))),
+        new ThrottleProtocol.RecordFailure("sign-in-boss-0001", new ThrottleLimit(5, TimeSpan.FromMinutes(15))),
+        new ThrottleProtocol.ClearFailures("sign-in-boss-0001"),
+        new ThrottleProtocol.ThrottleStatus("sign-in-boss-0001", 5, TimeSpan.FromSeconds(899)),
     ];
 
     private static BillingRecord Billed => new("subscriber-boss-0001:2", BillingKind.TvodPurchase, Sub, new ProductId("film-1-rent"), At)

@@ -51,27 +51,27 @@ public static class AuthApi
         var device = ReadDevice(body, errors);
         if (errors.Count > 0 || device is null) return Results.ValidationProblem(errors);
 
-        if (throttle.RetryAfter(account!) is { } wait)
-        {
-            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return Problem(StatusCodes.Status429TooManyRequests, "Too many failed sign-ins",
-                $"{SignInThrottle.MaxFailures} failed sign-ins within {SignInThrottle.Window.TotalMinutes:0} minutes; retry after {seconds} s");
-        }
-
         return await Guard(async () =>
         {
+            var (wait, hasFailures) = await throttle.CheckAsync(account!, ct);
+            if (wait is { } retryAfter)
+            {
+                var seconds = SignInThrottle.RetryAfterSeconds(http, retryAfter);
+                return Problem(StatusCodes.Status429TooManyRequests, "Too many failed sign-ins",
+                    $"{SignInThrottle.MaxFailures} failed sign-ins within {SignInThrottle.Window.TotalMinutes:0} minutes; retry after {seconds} s");
+            }
+
             var id = new SubscriberId(account!);
             var facts = await service.GetSignInAsync(id, ct);
             var stored = facts.Exists ? password is not null ? facts.Password : facts.Pin : null;
             var matches = (stored ?? Decoy.Value).Matches(password ?? pin!) && stored is not null;
             if (!matches)
             {
-                throttle.Failed(account!);
+                await throttle.FailedAsync(account!, ct);
                 return SubscriberAuthentication.Unauthorized(http, "Sign-in failed", "the account, password or pin is wrong", "invalid_grant");
             }
 
-            throttle.Succeeded(account!);
+            if (hasFailures) throttle.Succeeded(account!);
             if (facts.Status != SubscriberStatus.Active) return Inactive(facts.Status);
             if (facts.Devices.FirstOrDefault(d => d.DeviceId == device.DeviceId) is not { } known)
             {
@@ -98,14 +98,21 @@ public static class AuthApi
                     $"device '{known.DeviceId}' is registered as a {ProductDto.Lower(known.Kind)}, not a {ProductDto.Lower(device.Kind)}");
             }
 
-            // Never before the last revocation: a token signed in the second of a sign-out must still count as newer.
-            var issued = DateTimeOffset.FromUnixTimeSeconds(clock.GetUtcNow().ToUnixTimeSeconds());
-            if (facts.TokensValidFrom is { } validFrom && validFrom > issued) issued = validFrom;
-            var claims = new SubscriberClaims(id, known.DeviceId, issued, issued + settings.TokenLifetime);
-            var view = await service.GetAsync(id, ct) as SubscriberView;
-            return Results.Ok(new SignInDto(SubscriberToken.Sign(claims, settings.Keys), "Bearer", claims.ExpiresAt,
-                view is null ? null : AccountDto.Of(view, clock.GetUtcNow()), DeviceDto.Of(known)));
+            return await IssueAsync(service, settings, clock, facts, known, ct);
         });
+    }
+
+    /// <summary>The access token for the device of the account (sign-in and device activation answer it alike).</summary>
+    internal static async Task<IResult> IssueAsync(ISubscriberService service, AuthSettings settings, TimeProvider clock, SignInFacts facts, Device device,
+        CancellationToken ct)
+    {
+        // Never before the last revocation: a token signed in the second of a sign-out must still count as newer.
+        var issued = DateTimeOffset.FromUnixTimeSeconds(clock.GetUtcNow().ToUnixTimeSeconds());
+        if (facts.TokensValidFrom is { } validFrom && validFrom > issued) issued = validFrom;
+        var claims = new SubscriberClaims(facts.SubscriberId, device.DeviceId, issued, issued + settings.TokenLifetime);
+        var view = await service.GetAsync(facts.SubscriberId, ct) as SubscriberView;
+        return Results.Ok(new SignInDto(SubscriberToken.Sign(claims, settings.Keys), "Bearer", claims.ExpiresAt,
+            view is null ? null : AccountDto.Of(view, clock.GetUtcNow()), DeviceDto.Of(device)));
     }
 
     private static async Task<IResult> SignOut(HttpContext http, ISubscriberService service, AuthSettings settings, TimeProvider clock, CancellationToken ct)
@@ -153,7 +160,7 @@ public static class AuthApi
         _ => SubscriberAuthentication.Unauthorized(http, "Unknown account", "the token's account does not exist", "invalid_token"),
     };
 
-    private static IResult Inactive(SubscriberStatus status) => status == SubscriberStatus.Suspended
+    internal static IResult Inactive(SubscriberStatus status) => status == SubscriberStatus.Suspended
         ? Problem(StatusCodes.Status403Forbidden, "Account suspended", "the account is suspended; contact your operator")
         : Problem(StatusCodes.Status403Forbidden, "Account closed", "the account is closed");
 
@@ -173,21 +180,32 @@ public static class AuthApi
         }
 
         var nested = new Dictionary<string, string[]>();
-        JsonBody.RejectUnknown(device, DeviceFields, nested);
-        var id = JsonBody.RequiredString(device, "id", nested);
-        if (id is not null && !SubscriberState.IsValidDeviceId(id)) nested["id"] = ["id must be 1-64 letters, digits, '.', '_', ':' or '-'"];
-        var kindText = JsonBody.RequiredString(device, "kind", nested);
+        var read = ReadDeviceFields(device, "id", nested);
+        foreach (var (field, messages) in nested) errors[field.StartsWith("device.", StringComparison.Ordinal) ? field : "device." + field] = messages;
+        return read is null ? null : new RegisterDevice(new SubscriberId("pending"), "pending", read.DeviceId, read.Kind, read.Mac, read.Serial, read.Name);
+    }
+
+    /// <summary>
+    /// A device's fields (<paramref name="idField"/>, <c>kind</c>, <c>mac</c>?, <c>serial</c>?, <c>name</c>?) of <paramref name="element"/>, and
+    /// no others, or null with every defect in <paramref name="errors"/> under its field's name.
+    /// </summary>
+    internal static ActivationDevice? ReadDeviceFields(JsonElement element, string idField, Dictionary<string, string[]> errors)
+    {
+        var before = errors.Count;
+        JsonBody.RejectUnknown(element, [idField, .. DeviceFields.Skip(1)], errors);
+        var id = JsonBody.RequiredString(element, idField, errors);
+        if (id is not null && !SubscriberState.IsValidDeviceId(id)) errors[idField] = [$"{idField} must be 1-64 letters, digits, '.', '_', ':' or '-'"];
+        var kindText = JsonBody.RequiredString(element, "kind", errors);
         DeviceKind kind = default;
         if (kindText is not null && !(Enum.TryParse(kindText, ignoreCase: true, out kind) && Enum.IsDefined(kind) && !kindText.Any(char.IsAsciiDigit)))
-            nested["kind"] = ["kind must be stb, phone, tablet or browser"];
-        var mac = JsonBody.OptionalString(device, "mac", nested, "a MAC address such as 00:1a:2b:3c:4d:5e");
-        if (mac is not null && SubscriberState.NormalizeMac(mac) is null) nested["mac"] = ["mac must be six hex pairs such as 00:1a:2b:3c:4d:5e"];
-        var serial = JsonBody.OptionalString(device, "serial", nested, "a string");
-        var name = JsonBody.OptionalString(device, "name", nested, "a string");
-        if (nested.Count == 0 && kind == DeviceKind.Stb && mac is null && serial is null) nested["mac"] = ["a set-top box needs its mac or serial"];
-        if (nested.Count == 0 && kind != DeviceKind.Stb && (mac is not null || serial is not null)) nested["mac"] = ["mac and serial are for set-top boxes"];
-        foreach (var (field, messages) in nested) errors[field.StartsWith("device.", StringComparison.Ordinal) ? field : "device." + field] = messages;
-        return nested.Count > 0 ? null : new RegisterDevice(new SubscriberId("pending"), "pending", id!, kind, mac, serial, name);
+            errors["kind"] = ["kind must be stb, phone, tablet or browser"];
+        var mac = JsonBody.OptionalString(element, "mac", errors, "a MAC address such as 00:1a:2b:3c:4d:5e");
+        if (mac is not null && SubscriberState.NormalizeMac(mac) is null) errors["mac"] = ["mac must be six hex pairs such as 00:1a:2b:3c:4d:5e"];
+        var serial = JsonBody.OptionalString(element, "serial", errors, "a string");
+        var name = JsonBody.OptionalString(element, "name", errors, "a string");
+        if (errors.Count == before && kind == DeviceKind.Stb && mac is null && serial is null) errors["mac"] = ["a set-top box needs its mac or serial"];
+        if (errors.Count == before && kind != DeviceKind.Stb && (mac is not null || serial is not null)) errors["mac"] = ["mac and serial are for set-top boxes"];
+        return errors.Count > before ? null : new ActivationDevice(id!, kind, mac, serial, name);
     }
 
     private static IResult Problem(int status, string title, string detail) => Results.Problem(detail, statusCode: status, title: title);

@@ -207,6 +207,8 @@ public static partial class BossApi
             }, ct));
 
         MapSessions(group);
+        group.MapPost("/subscribers/{id}/activations", ActivationApi.BossConfirm);
+
         return app;
     }
 
@@ -272,7 +274,7 @@ public static partial class BossApi
         return location is null ? Results.Ok(receipt) : Results.Created(location, receipt);
     }
 
-    private static (string? Key, IResult? Error) IdempotencyKey(HttpRequest request)
+    internal static (string? Key, IResult? Error) IdempotencyKey(HttpRequest request)
     {
         var values = request.Headers[BossSignature.IdempotencyHeader];
         if (values.Count == 0 || string.IsNullOrEmpty(values.ToString()))

@@ -1,60 +1,55 @@
-using System.Collections.Concurrent;
+using Inspur.Actors.Subscribers;
+using Inspur.Domain.Subscribers;
 
 namespace Inspur.Host.Auth;
 
 /// <summary>
-/// Refuses sign-in for an account after <see cref="MaxFailures"/> wrong credentials within <see cref="Window"/>, until the oldest
-/// of them leaves the window. Node-local: a client spreading guesses over n nodes gets n × 5 tries per window.
+/// The throttles of the auth API, counted across the cluster by the <c>auth-throttle</c> entity of each key, whichever node saw
+/// the failure: sign-in refuses an account after <see cref="MaxFailures"/> wrong credentials within <see cref="Window"/>;
+/// activation confirmation refuses a subscriber after <see cref="ActivationPerSubscriber"/> wrong codes, and everyone after
+/// <see cref="ActivationOverall"/>. The happy path costs one ask (the check) and nothing more when the key had no failures.
 /// </summary>
-public sealed class SignInThrottle(TimeProvider clock)
+public sealed class SignInThrottle(IFailureThrottle throttle)
 {
     public const int MaxFailures = 5;
-    public const int MaxAccounts = 100_000;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
+    public static readonly ThrottleLimit SignIn = new(MaxFailures, Window);
+    public static readonly ThrottleLimit ActivationPerSubscriber = new(5, TimeSpan.FromMinutes(15));
+    public static readonly ThrottleLimit ActivationOverall = new(100, TimeSpan.FromMinutes(1));
+    public const string ActivationOverallKey = "activation-all";
 
-    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
+    public static string SignInKey(string account) => "sign-in-" + account;
 
-    /// <summary>How long the account must wait, or null when it may try now.</summary>
-    public TimeSpan? RetryAfter(string account)
+    public static string ActivationKey(SubscriberId subscriber) => "activation-" + subscriber.Value;
+
+    /// <summary>How long the account must wait, or null when it may try now; with whether it has failures to forget on success.</summary>
+    public async Task<(TimeSpan? RetryAfter, bool HasFailures)> CheckAsync(string account, CancellationToken ct)
     {
-        if (!_failures.TryGetValue(account, out var failures)) return null;
-        var now = clock.GetUtcNow();
-        lock (failures)
-        {
-            Expire(failures, now);
-            return failures.Count >= MaxFailures ? failures.Peek() + Window - now : null;
-        }
+        var status = await throttle.CheckAsync(SignInKey(account), SignIn, ct);
+        return (status.RetryAfter, status.Failures > 0);
     }
 
-    public void Failed(string account)
+    public Task FailedAsync(string account, CancellationToken ct) => throttle.FailedAsync(SignInKey(account), SignIn, ct);
+
+    public void Succeeded(string account) => throttle.Succeeded(SignInKey(account));
+
+    /// <summary>How long the subscriber must wait before confirming another code (the longer of its own and the overall throttle), or null.</summary>
+    public async Task<TimeSpan?> ActivationRetryAfterAsync(SubscriberId subscriber, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        if (_failures.Count >= MaxAccounts) Prune(now);
-        var failures = _failures.GetOrAdd(account, _ => new Queue<DateTimeOffset>());
-        lock (failures)
-        {
-            Expire(failures, now);
-            failures.Enqueue(now);
-            while (failures.Count > MaxFailures) failures.Dequeue();
-        }
+        var own = throttle.CheckAsync(ActivationKey(subscriber), ActivationPerSubscriber, ct);
+        var all = throttle.CheckAsync(ActivationOverallKey, ActivationOverall, ct);
+        var waits = (await Task.WhenAll(own, all)).Select(s => s.RetryAfter).OfType<TimeSpan>().ToList();
+        return waits.Count == 0 ? null : waits.Max();
     }
 
-    public void Succeeded(string account) => _failures.TryRemove(account, out _);
+    public Task ActivationFailedAsync(SubscriberId subscriber, CancellationToken ct) =>
+        Task.WhenAll(throttle.FailedAsync(ActivationKey(subscriber), ActivationPerSubscriber, ct), throttle.FailedAsync(ActivationOverallKey, ActivationOverall, ct));
 
-    private void Prune(DateTimeOffset now)
+    /// <summary>A Retry-After header of whole seconds (at least 1) and the seconds.</summary>
+    public static int RetryAfterSeconds(HttpContext http, TimeSpan wait)
     {
-        foreach (var (account, failures) in _failures)
-        {
-            lock (failures)
-            {
-                Expire(failures, now);
-                if (failures.Count == 0) _failures.TryRemove(account, out _);
-            }
-        }
-    }
-
-    private static void Expire(Queue<DateTimeOffset> failures, DateTimeOffset now)
-    {
-        while (failures.Count > 0 && failures.Peek() + Window <= now) failures.Dequeue();
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return seconds;
     }
 }
