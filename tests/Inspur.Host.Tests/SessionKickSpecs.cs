@@ -60,7 +60,7 @@ public sealed class SessionKickSpecs(PlaybackApiFixture fixture) : IClassFixture
         var refused = await ProblemAssert.IsProblemAsync(await Http.GetAsync(media), HttpStatusCode.Forbidden);
         Assert.Equal("Playback revoked", refused.GetProperty("title").GetString());
         await ProblemAssert.IsProblemAsync(await Http.GetAsync(segment), HttpStatusCode.Forbidden);
-        Assert.Equal("Kicked", (await fixture.Node.GetJsonAsync($"/api/v1/sessions/{session}")).GetProperty("endReason").GetString());
+        Assert.Equal("Kicked", (await fixture.Viewers.SessionAsync(session)).GetProperty("endReason").GetString());
         Assert.Empty(await SessionsAsync(id));
 
         // The kick answered again, unchanged, when retried (signed anew: the same signature twice is a replay the BOSS guard refuses).
@@ -84,11 +84,11 @@ public sealed class SessionKickSpecs(PlaybackApiFixture fixture) : IClassFixture
     {
         var id = await fixture.AccountAsync("kick-2");
         var session = (await fixture.GrantedAsync(id)).GetProperty("session").GetString()!;
-        (await Http.PostAsync($"/api/v1/sessions/{session}/stop", null)).EnsureSuccessStatusCode();
+        (await fixture.Viewers.SessionRequestAsync(session, HttpMethod.Post, $"/api/v1/sessions/{session}/stop")).EnsureSuccessStatusCode();
 
         var problem = await Boss.ProblemAsync(HttpMethod.Delete, $"/sessions/{session}", null, null, HttpStatusCode.Conflict);
         Assert.Equal("Session ended", problem.GetProperty("title").GetString());
-        Assert.Equal("Stopped", (await fixture.Node.GetJsonAsync($"/api/v1/sessions/{session}")).GetProperty("endReason").GetString());
+        Assert.Equal("Stopped", (await fixture.Viewers.SessionAsync(session)).GetProperty("endReason").GetString());
         Assert.Empty(await SessionsAsync(id));
     }
 
@@ -97,7 +97,8 @@ public sealed class SessionKickSpecs(PlaybackApiFixture fixture) : IClassFixture
     {
         var problem = await Boss.ProblemAsync(HttpMethod.Delete, "/sessions/ses-0000000000000000dead", null, null, HttpStatusCode.NotFound);
         Assert.Equal("Session not found", problem.GetProperty("title").GetString());
-        await ProblemAssert.IsProblemAsync(await Http.GetAsync("/api/v1/sessions/ses-0000000000000000dead"), HttpStatusCode.NotFound);
+        await fixture.AccountAsync("kick-unknown");
+        await ProblemAssert.IsProblemAsync(await fixture.Viewers.SendAsync("kick-unknown", HttpMethod.Get, "/api/v1/sessions/ses-0000000000000000dead"), HttpStatusCode.NotFound);
     }
 
     [Theory]
@@ -128,7 +129,7 @@ public sealed class SessionKickSpecs(PlaybackApiFixture fixture) : IClassFixture
         using var wrong = await new BossClient(fixture.Node, secret: "guess").SendAsync(HttpMethod.Delete, $"/sessions/{session}");
         await ProblemAssert.IsProblemAsync(wrong, HttpStatusCode.Unauthorized);
 
-        Assert.Equal("Playing", (await fixture.Node.GetJsonAsync($"/api/v1/sessions/{session}")).GetProperty("phase").GetString());
+        Assert.Equal("Playing", (await fixture.Viewers.SessionAsync(session)).GetProperty("phase").GetString());
         await PlayingAsync(grant.GetProperty("url").GetString()!);
     }
 

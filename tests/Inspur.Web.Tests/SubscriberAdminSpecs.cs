@@ -127,7 +127,10 @@ public sealed class SubscriberAdminSpecs(SubscriberAdminFixture fixture) : IClas
         var problem = await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.Forbidden);
         Assert.Equal("Playback revoked", problem.GetProperty("title").GetString());
         await ProblemAssert.IsProblemAsync(await Http.GetAsync(master), HttpStatusCode.Forbidden);
-        var ended = await fixture.Node.GetJsonAsync($"/api/v1/sessions/{session}");
+        using var read = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/sessions/{session}") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", token) } };
+        using var readResponse = await Http.SendAsync(read);
+        readResponse.EnsureSuccessStatusCode();
+        var ended = JsonDocument.Parse(await readResponse.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(("Ended", "Kicked"), (ended.GetProperty("phase").GetString(), ended.GetProperty("endReason").GetString()));
         await _browser.AssertHealthyAsync(page);
     }
