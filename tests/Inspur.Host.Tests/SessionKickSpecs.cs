@@ -52,6 +52,7 @@ public sealed class SessionKickSpecs(PlaybackApiFixture fixture) : IClassFixture
         Assert.Equal((session, "Playing", "stb-1", "live", "news"), (listed.GetProperty("id").GetString(), listed.GetProperty("phase").GetString(),
             listed.GetProperty("device").GetString(), listed.GetProperty("content").GetString(), listed.GetProperty("channel").GetString()));
         await ProblemAssert.IsProblemAsync(await fixture.PlayAsync(fixture.SignedIn(id), """{"channel":"news"}"""), HttpStatusCode.Conflict);
+        Assert.Equal(session, Assert.Single((await Boss.GetAsync($"/subscribers/{id}/usage")).GetProperty("sessions").EnumerateArray()).GetProperty("id").GetString());
 
         var kicked = await Boss.JsonAsync(HttpMethod.Delete, $"/sessions/{session}");
         Assert.Equal(("Ended", "Kicked"), (kicked.GetProperty("phase").GetString(), kicked.GetProperty("endReason").GetString()));
@@ -62,6 +63,7 @@ public sealed class SessionKickSpecs(PlaybackApiFixture fixture) : IClassFixture
         await ProblemAssert.IsProblemAsync(await Http.GetAsync(segment), HttpStatusCode.Forbidden);
         Assert.Equal("Kicked", (await fixture.Viewers.SessionAsync(session)).GetProperty("endReason").GetString());
         Assert.Empty(await SessionsAsync(id));
+        Assert.Empty((await Boss.GetAsync($"/subscribers/{id}/usage")).GetProperty("sessions").EnumerateArray());
 
         // The kick answered again, unchanged, when retried (signed anew: the same signature twice is a replay the BOSS guard refuses).
         using var retry = await Boss.SendAsync(HttpMethod.Delete, $"/sessions/{session}", timestamp: DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Akka.Actor;
+using Inspur.Actors.Sessions;
 using Inspur.Actors.Subscribers;
 using Inspur.Domain.Channels;
 using Inspur.Domain.Subscribers;
@@ -102,8 +103,9 @@ public static partial class BossApi
         group.MapGet("/subscribers/{id}", async (string id, ISubscriberService service, CancellationToken ct) =>
             await Read(id, service, v => Results.Ok(SubscriberDto.Of(v, DateTimeOffset.UtcNow)), ct));
 
-        group.MapGet("/subscribers/{id}/usage", async (string id, ISubscriberService service, CancellationToken ct) =>
-            await Read(id, service, v => Results.Ok(UsageDto.Of(v, DateTimeOffset.UtcNow)), ct));
+        group.MapGet("/subscribers/{id}/usage", async (string id, ISubscriberService service, ISessionService sessions, CancellationToken ct) =>
+            await Read(id, service, async v => Results.Ok(UsageDto.Of(v, DateTimeOffset.UtcNow,
+                (await sessions.ListBySubscriberAsync(v.SubscriberId.Value, ct)).Select(SessionDto.Of).ToList())), ct));
 
         group.MapGet("/subscribers/{id}/authorization", async (string id, HttpRequest request, ISubscriberService service, CancellationToken ct) =>
         {
@@ -256,12 +258,15 @@ public static partial class BossApi
             var other => Unexpected(other),
         });
 
-    private static async Task<IResult> Read(string id, ISubscriberService service, Func<SubscriberView, IResult> found, CancellationToken ct) =>
+    private static Task<IResult> Read(string id, ISubscriberService service, Func<SubscriberView, IResult> found, CancellationToken ct) =>
+        Read(id, service, v => Task.FromResult(found(v)), ct);
+
+    private static async Task<IResult> Read(string id, ISubscriberService service, Func<SubscriberView, Task<IResult>> found, CancellationToken ct) =>
         !SubscriberId.IsValid(id)
             ? InvalidId("id", id, "subscriber")
             : await Guard(async () => await service.GetAsync(new SubscriberId(id), ct) switch
             {
-                SubscriberView v => found(v),
+                SubscriberView v => await found(v),
                 SubscriberRejected r => Rejected(r.Reason, r.Message),
                 var other => Unexpected(other),
             });
@@ -415,11 +420,11 @@ public sealed record SubscriberDto(string Id, string Name, string Status, string
         v.Orders.Where(o => o.ActiveAt(now)).Select(o => o.ProductId.Value).Distinct().ToList(), v.Version, v.CreatedAt, v.UpdatedAt);
 }
 
-/// <summary>An account's usage: every order ever placed, the devices, and (once sessions exist) its playback sessions.</summary>
-public sealed record UsageDto(string Id, string Status, IReadOnlyList<OrderDto> Orders, IReadOnlyList<DeviceDto> Devices, IReadOnlyList<object> Sessions, long Version)
+/// <summary>An account's usage: every order ever placed, the devices, and its active playback sessions.</summary>
+public sealed record UsageDto(string Id, string Status, IReadOnlyList<OrderDto> Orders, IReadOnlyList<DeviceDto> Devices, IReadOnlyList<SessionDto> Sessions, long Version)
 {
-    public static UsageDto Of(SubscriberView v, DateTimeOffset now) => new(v.SubscriberId.Value, ProductDto.Lower(v.Status),
-        v.Orders.Select(o => OrderDto.Of(o, now)).ToList(), v.Devices.Select(DeviceDto.Of).ToList(), [], v.Version);
+    public static UsageDto Of(SubscriberView v, DateTimeOffset now, IReadOnlyList<SessionDto> sessions) => new(v.SubscriberId.Value, ProductDto.Lower(v.Status),
+        v.Orders.Select(o => OrderDto.Of(o, now)).ToList(), v.Devices.Select(DeviceDto.Of).ToList(), sessions, v.Version);
 }
 
 /// <summary>The answer to "may this subscriber watch this channel at this instant"; <c>denial</c> is null when allowed.</summary>
