@@ -49,12 +49,12 @@ public sealed class LandingPageSpecs(DemoBrowserFixture fixture) : IClassFixture
         await page.FillAsync("input[name=name]", "Web One");
         await page.FillAsync("input[name=number]", "77");
         await page.ClickAsync("#create button");
-        await page.Locator("#channels td", new() { HasText = "web-1" }).WaitForAsync(new() { Timeout = 10_000 });
+        await page.Locator("#channels td", new() { HasText = "web-1" }).WaitForAsync(new() { Timeout = 30_000 });
 
         await page.FillAsync("input[name=id]", "web-1");
         await page.FillAsync("input[name=name]", "Again");
         await page.FillAsync("input[name=number]", "78");
         await page.ClickAsync("#create button");
-        await page.Locator("#message.error", new() { HasText = "already exists" }).WaitForAsync(new() { Timeout = 10_000 });
+        await page.Locator("#message.error", new() { HasText = "already exists" }).WaitForAsync(new() { Timeout = 30_000 });
     }
 }
