@@ -95,6 +95,7 @@ public static class InspurHost
         builder.Services.AddSingleton(DemoSettings.Read(builder.Configuration));
         builder.Services.AddHostedService<DemoChannels>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddInspurOpenApi();
         // Enums (a channel's phase) go out as their names, which clients can read without our source.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.AddInspurAdmin();
@@ -129,6 +130,7 @@ public static class InspurHost
         app.MapLiveDelivery();
         app.MapTimeShiftDelivery();
         app.MapHealth();
+        app.MapOpenApi();
         app.Services.GetRequiredService<ClusterMetrics>().Register();
         app.Services.GetRequiredService<ContentKeys>(); // a bad protection setting stops the node at start, not at the first encrypted channel
         app.MapMetrics("/metrics");

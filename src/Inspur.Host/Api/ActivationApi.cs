@@ -13,7 +13,7 @@ namespace Inspur.Host.Api;
 /// </summary>
 public static class ActivationApi
 {
-    private static readonly string[] CodeFields = ["code"];
+    internal static readonly string[] CodeFields = ["code"];
     private static readonly string[] PollFields = ["pollToken"];
 
     public static IEndpointRouteBuilder MapActivationApi(this IEndpointRouteBuilder app)

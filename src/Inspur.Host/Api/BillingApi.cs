@@ -14,7 +14,7 @@ public static class BillingApi
 {
     public static IEndpointRouteBuilder MapBillingApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(BossApi.Route).WithTags("boss").AddEndpointFilter(BossApi.Authenticate);
+        var group = BossApi.MapGroup(app);
 
         group.MapGet("/billing/reconciliation", async (HttpRequest request, IBillingService billing, BillingSettings settings, CancellationToken ct) =>
         {
@@ -23,7 +23,11 @@ public static class BillingApi
                 return BossApi.Invalid("since", "since must be an ISO 8601 time with an offset or Unix seconds");
             return await ClusterTimeout.GuardAsync(async () => Results.Ok(ReconciliationDto.Of(await billing.ReconcileAsync(since, ct), settings.BossUrl is not null)),
                 "Billing outbox unavailable", "the billing outbox did not answer in time; retry later");
-        });
+        })
+            .WithSummary("The billing records the BOSS has not acknowledged")
+            .WithDescription("Pending and rejected records (occurred at or after since, when given) and counts by status.")
+            .Query("since", "ISO 8601 with an offset or Unix seconds")
+            .Produces<ReconciliationDto>().ProducesValidationProblem();
 
         group.MapGet("/subscribers/{id}/entitlements", async (string id, HttpRequest request, ISubscriberService service, CancellationToken ct) =>
         {
@@ -41,7 +45,10 @@ public static class BillingApi
                 SubscriberRejected r => BossApi.Rejected(r.Reason, r.Message),
                 var other => BossApi.Unexpected(other),
             });
-        });
+        })
+            .WithSummary("What an account's orders grant at an instant")
+            .Query("at", "ISO 8601 with an offset or Unix seconds; default now")
+            .Produces<EntitlementsDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         return app;
     }

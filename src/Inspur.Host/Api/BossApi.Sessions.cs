@@ -24,7 +24,9 @@ public static partial class BossApi
                     SubscriberView v => Results.Ok((await sessions.ListBySubscriberAsync(v.SubscriberId.Value, ct)).Select(SessionDto.Of)),
                     SubscriberRejected r => Rejected(r.Reason, r.Message),
                     var other => Unexpected(other),
-                }));
+                }))
+            .WithSummary("List an account's active playback sessions")
+            .Produces<IReadOnlyList<SessionDto>>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapDelete("/sessions/{sessionId}", async (string sessionId, ISessionService sessions, CancellationToken ct) =>
             !SessionId.IsValid(sessionId)
@@ -36,6 +38,10 @@ public static partial class BossApi
                     SessionRejected { Reason: SessionRejection.Ended } r => Problem(StatusCodes.Status409Conflict, "Session ended", r.Message),
                     SessionRejected r => Problem(StatusCodes.Status400BadRequest, "Invalid request", r.Message),
                     var other => Unexpected(other),
-                }));
+                }))
+            .WithSummary("Kick a playback session")
+            .WithDescription("The session ends as Kicked, its stream is freed and its token refused on every node. No Idempotency-Key: a retry answers the ended session (409).")
+            .Produces<SessionDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 }

@@ -25,19 +25,19 @@ public static partial class BossApi
     public const int DefaultDeviceLimit = 5;
     public const int DefaultStreamLimit = 2;
 
-    private static readonly string[] OpenFields = ["id", "name", "deviceLimit", "streamLimit", "password", "pin"];
-    private static readonly string[] CredentialFields = ["password", "pin"];
-    private static readonly string[] LimitFields = ["deviceLimit", "streamLimit"];
-    private static readonly string[] ReasonFields = ["reason"];
-    private static readonly string[] NoFields = [];
-    private static readonly string[] DeviceFields = ["id", "kind", "mac", "serial", "name"];
-    private static readonly string[] OrderFields = ["productId", "from", "until"];
-    private static readonly string[] ProductFields = ["kind", "name", "price", "currency", "channels", "vodPacks", "titleId", "validityHours"];
+    internal static readonly string[] OpenFields = ["id", "name", "deviceLimit", "streamLimit", "password", "pin"];
+    internal static readonly string[] CredentialFields = ["password", "pin"];
+    internal static readonly string[] LimitFields = ["deviceLimit", "streamLimit"];
+    internal static readonly string[] ReasonFields = ["reason"];
+    internal static readonly string[] NoFields = [];
+    internal static readonly string[] DeviceFields = ["id", "kind", "mac", "serial", "name"];
+    internal static readonly string[] OrderFields = ["productId", "from", "until"];
+    internal static readonly string[] ProductFields = ["kind", "name", "price", "currency", "channels", "vodPacks", "titleId", "validityHours"];
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
     public static IEndpointRouteBuilder MapBossApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Route).WithTags("boss").AddEndpointFilter(Authenticate);
+        var group = MapGroup(app);
 
         group.MapPut("/products/{productId}", async (string productId, HttpRequest request, ISubscriberService service, CancellationToken ct) =>
         {
@@ -56,10 +56,16 @@ public static partial class BossApi
                 ProductRejected r => Rejected(r.Reason, r.Message),
                 var other => Unexpected(other),
             });
-        });
+        })
+            .WithSummary("Define or redefine a product")
+            .WithDescription("A package lists channels, an SVOD vodPacks, a TVOD a titleId and validityHours. Orders keep the product as ordered.")
+            .Idempotent().Body<BossRequests.ProductRequest>()
+            .Produces<BossReceipt>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/products", async (ISubscriberService service, CancellationToken ct) =>
-            await Guard(async () => Results.Ok((await service.ListProductsAsync(ct)).Select(ProductDto.Of))));
+            await Guard(async () => Results.Ok((await service.ListProductsAsync(ct)).Select(ProductDto.Of))))
+            .WithSummary("List the products")
+            .Produces<IReadOnlyList<ProductDto>>();
 
         group.MapGet("/products/{productId}", async (string productId, ISubscriberService service, CancellationToken ct) =>
             !ProductId.IsValid(productId)
@@ -69,7 +75,9 @@ public static partial class BossApi
                     ProductFound f => Results.Ok(ProductDto.Of(f.Product)),
                     ProductRejected r => Rejected(r.Reason, r.Message),
                     var other => Unexpected(other),
-                }));
+                }))
+            .WithSummary("Get a product")
+            .Produces<ProductDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/subscribers", async (HttpRequest request, CancellationToken ct) =>
         {
@@ -88,7 +96,11 @@ public static partial class BossApi
             var (password, pin) = ReadCredentials(body, errors);
             if (errors.Count > 0) return Results.ValidationProblem(errors);
             return await Send(request, new OpenAccount(new SubscriberId(id!), key!, name!, limits) { Password = Hash(password), Pin = Hash(pin) }, created: true, ct);
-        });
+        })
+            .WithSummary("Open an account")
+            .WithDescription("The id is the BOSS's account id, so an open can be retried; answers 201 with Location.")
+            .Idempotent().Body<BossRequests.OpenSubscriberRequest>()
+            .Produces<BossReceipt>(StatusCodes.Status201Created).ProducesValidationProblem();
 
         group.MapGet("/subscribers", async (HttpRequest request, ISubscriberService service, CancellationToken ct) =>
         {
@@ -98,14 +110,25 @@ public static partial class BossApi
                 return Invalid("limit", $"limit must be 1-{SubscriberDirectoryProjection.MaxResults}");
             var now = DateTimeOffset.UtcNow;
             return await Guard(async () => Results.Ok((await service.SearchAsync(request.Query["q"].ToString(), limit, ct)).Select(v => SubscriberDto.Of(v, now))));
-        });
+        })
+            .WithSummary("Search accounts")
+            .WithDescription("By a substring of id or name, or a device's id, MAC (colons or dashes) or serial.")
+            .Query("q", "what to search for; empty lists the first accounts")
+            .Query("limit", $"1-{SubscriberDirectoryProjection.MaxResults}, default 100")
+            .Produces<IReadOnlyList<SubscriberDto>>().ProducesValidationProblem();
 
         group.MapGet("/subscribers/{id}", async (string id, ISubscriberService service, CancellationToken ct) =>
-            await Read(id, service, v => Results.Ok(SubscriberDto.Of(v, DateTimeOffset.UtcNow)), ct));
+            await Read(id, service, v => Results.Ok(SubscriberDto.Of(v, DateTimeOffset.UtcNow)), ct))
+            .WithSummary("Get an account")
+            .WithDescription("The account with its devices and the ids of the products in force now.")
+            .Produces<SubscriberDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/subscribers/{id}/usage", async (string id, ISubscriberService service, ISessionService sessions, CancellationToken ct) =>
             await Read(id, service, async v => Results.Ok(UsageDto.Of(v, DateTimeOffset.UtcNow,
-                (await sessions.ListBySubscriberAsync(v.SubscriberId.Value, ct)).Select(SessionDto.Of).ToList())), ct));
+                (await sessions.ListBySubscriberAsync(v.SubscriberId.Value, ct)).Select(SessionDto.Of).ToList())), ct))
+            .WithSummary("Get an account's usage")
+            .WithDescription("Every order ever placed (as ordered), the devices and the active playback sessions.")
+            .Produces<UsageDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/subscribers/{id}/authorization", async (string id, HttpRequest request, ISubscriberService service, CancellationToken ct) =>
         {
@@ -120,14 +143,22 @@ public static partial class BossApi
             }
 
             return await Guard(async () => Results.Ok(AuthorizationDto.Of(await service.AuthorizeAsync(new SubscriberId(id), new ChannelId(channel), at, ct))));
-        });
+        })
+            .WithSummary("May this account watch this channel at this instant")
+            .WithDescription("denial is unknown-subscriber, suspended, closed or not-entitled; null when allowed.")
+            .Query("channel", "the channel id", required: true)
+            .Query("at", "ISO 8601 with an offset or Unix seconds; default now")
+            .Produces<AuthorizationDto>().ProducesValidationProblem();
 
         group.MapPost("/subscribers/{id}/suspend", (string id, HttpRequest request, CancellationToken ct) =>
             Mutate(id, request, ReasonFields, optionalBody: false, (sid, key, body, errors) =>
             {
                 var reason = JsonBody.RequiredString(body, "reason", errors);
                 return errors.Count > 0 ? null : new SuspendAccount(sid, key, reason!);
-            }, ct));
+            }, ct))
+            .WithSummary("Suspend an account")
+            .Idempotent().Body<BossRequests.SuspendRequest>()
+            .Produces<BossReceipt>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/subscribers/{id}/credentials", (string id, HttpRequest request, CancellationToken ct) =>
             Mutate(id, request, CredentialFields, optionalBody: false, (sid, key, body, errors) =>
@@ -135,24 +166,38 @@ public static partial class BossApi
                 var (password, pin) = ReadCredentials(body, errors);
                 if (errors.Count == 0 && password is null && pin is null) errors["password"] = ["send a password, a pin or both"];
                 return errors.Count > 0 ? null : new SetCredentials(sid, key, Hash(password), Hash(pin));
-            }, ct));
+            }, ct))
+            .WithSummary("Set an account's password, PIN or both")
+            .Idempotent().Body<BossRequests.CredentialsRequest>()
+            .Produces<BossReceipt>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/subscribers/{id}/revoke-tokens", (string id, HttpRequest request, CancellationToken ct) =>
             Mutate(id, request, ReasonFields, optionalBody: true, (sid, key, body, errors) =>
             {
                 var reason = JsonBody.OptionalString(body, "reason", errors, "a string");
                 return errors.Count > 0 ? null : new RevokeTokens(sid, key, reason ?? "revoked by the BOSS") { EndPlayback = true };
-            }, ct));
+            }, ct))
+            .WithSummary("Revoke every access token of an account")
+            .WithDescription("Every token issued so far is refused from now on, and the account's playback ends on every node.")
+            .Idempotent().Body<BossRequests.ReasonRequest>(optional: true)
+            .Produces<BossReceipt>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/subscribers/{id}/resume", (string id, HttpRequest request, CancellationToken ct) =>
-            Mutate(id, request, NoFields, optionalBody: true, (sid, key, _, _) => new ResumeAccount(sid, key), ct));
+            Mutate(id, request, NoFields, optionalBody: true, (sid, key, _, _) => new ResumeAccount(sid, key), ct))
+            .WithSummary("Resume a suspended account")
+            .Idempotent()
+            .Produces<BossReceipt>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/subscribers/{id}/close", (string id, HttpRequest request, CancellationToken ct) =>
             Mutate(id, request, ReasonFields, optionalBody: true, (sid, key, body, errors) =>
             {
                 var reason = JsonBody.OptionalString(body, "reason", errors, "a string");
                 return errors.Count > 0 ? null : new CloseAccount(sid, key, reason);
-            }, ct));
+            }, ct))
+            .WithSummary("Close an account")
+            .WithDescription("Closed is final: everything but reads is then 409.")
+            .Idempotent().Body<BossRequests.ReasonRequest>(optional: true)
+            .Produces<BossReceipt>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPut("/subscribers/{id}/limits", (string id, HttpRequest request, CancellationToken ct) =>
             Mutate(id, request, LimitFields, optionalBody: false, (sid, key, body, errors) =>
@@ -163,7 +208,10 @@ public static partial class BossApi
                 var limits = new SubscriberLimits(devices!.Value, streams!.Value);
                 if (SubscriberLimits.Validate(limits) is { } bad) errors[bad.Field] = [bad.Message];
                 return errors.Count > 0 ? null : new ChangeLimits(sid, key, limits);
-            }, ct));
+            }, ct))
+            .WithSummary("Change an account's device and stream limits")
+            .Idempotent().Body<BossRequests.LimitsRequest>()
+            .Produces<BossReceipt>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/subscribers/{id}/devices", (string id, HttpRequest request, CancellationToken ct) =>
             Mutate(id, request, DeviceFields, optionalBody: false, (sid, key, body, errors) =>
@@ -178,14 +226,20 @@ public static partial class BossApi
                 var serial = JsonBody.OptionalString(body, "serial", errors, "a string");
                 var name = JsonBody.OptionalString(body, "name", errors, "a string");
                 return errors.Count > 0 ? null : new RegisterDevice(sid, key, deviceId!, kind, mac, serial, name);
-            }, ct));
+            }, ct))
+            .WithSummary("Register a device on an account")
+            .Idempotent().Body<BossRequests.DeviceRequest>()
+            .Produces<BossReceipt>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapDelete("/subscribers/{id}/devices/{deviceId}", (string id, string deviceId, HttpRequest request, CancellationToken ct) =>
             Mutate(id, request, NoFields, optionalBody: true, (sid, key, _, errors) =>
             {
                 if (!SubscriberState.IsValidDeviceId(deviceId)) errors["deviceId"] = ["deviceId must be 1-64 letters, digits, '.', '_', ':' or '-'"];
                 return errors.Count > 0 ? null : new RemoveDevice(sid, key, deviceId);
-            }, ct));
+            }, ct))
+            .WithSummary("Remove a device from an account")
+            .Idempotent()
+            .Produces<BossReceipt>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/subscribers/{id}/orders", (string id, HttpRequest request, CancellationToken ct) =>
             Mutate(id, request, OrderFields, optionalBody: false, (sid, key, body, errors) =>
@@ -196,7 +250,10 @@ public static partial class BossApi
                 var until = JsonBody.OptionalTime(body, "until", errors);
                 if (from is not null && until is not null && until <= from) errors["until"] = ["until must be after from"];
                 return errors.Count > 0 ? null : new OrderProduct(sid, key, new ProductId(product!), from, until, null);
-            }, ct));
+            }, ct))
+            .WithSummary("Order a product for an account")
+            .Idempotent().Body<BossRequests.OrderRequest>()
+            .Produces<BossReceipt>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapDelete("/subscribers/{id}/orders/{productId}", (string id, string productId, HttpRequest request, CancellationToken ct) =>
             Mutate(id, request, NoFields, optionalBody: true, (sid, key, _, errors) =>
@@ -206,13 +263,28 @@ public static partial class BossApi
                 if (request.Query["effectiveAt"] is { Count: > 0 } text && (at = QueryTime(text.ToString())) is null)
                     errors["effectiveAt"] = ["effectiveAt must be an ISO 8601 time with an offset or Unix seconds"];
                 return errors.Count > 0 ? null : new CancelProduct(sid, key, new ProductId(productId), at);
-            }, ct));
+            }, ct))
+            .WithSummary("Cancel an account's order of a product")
+            .WithDescription("Ends the order in force (or scheduled) at effectiveAt, default now.")
+            .Idempotent()
+            .Query("effectiveAt", "ISO 8601 with an offset or Unix seconds; default now")
+            .Produces<BossReceipt>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         MapSessions(group);
-        group.MapPost("/subscribers/{id}/activations", ActivationApi.BossConfirm);
+        group.MapPost("/subscribers/{id}/activations", ActivationApi.BossConfirm)
+            .WithSummary("Confirm a set-top box's activation code for an account")
+            .WithDescription("The call centre's confirmation; a retry with the same Idempotency-Key answers the same.")
+            .Idempotent().Body<BossRequests.ActivationCodeRequest>()
+            .Produces<ActivationConfirmedDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone);
 
         return app;
     }
+
+    /// <summary>A group of signed BOSS routes; every one may answer 401 (signing) and 503 (no keys, or the cluster slow).</summary>
+    internal static RouteGroupBuilder MapGroup(IEndpointRouteBuilder app) =>
+        app.MapGroup(Route).WithTags("boss").AddEndpointFilter(Authenticate)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     /// <summary>Verifies the signature over the exact bytes and target received, then hands the handler the same body.</summary>
     internal static async ValueTask<object?> Authenticate(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
