@@ -25,20 +25,9 @@ shm=$(mktemp -d /dev/shm/inspur-live-density.XXXXXX) # ffmpeg's segments and pla
 pids="$work/children.pids"
 : >"$pids"
 bench=""
-cleanup() {
-  # The bench kills its children itself; this catches what is left if it was killed first. Only our own pids, each
-  # checked to still be one of ours (its command line names our temp folders) before it is killed.
-  if [ -n "$bench" ] && kill -0 "$bench" 2>/dev/null; then
-    kill -TERM "$bench" 2>/dev/null || true
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$bench" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL "$bench" 2>/dev/null || true
-  fi
-  while read -r pid; do
-    [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || continue
-    if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -e "$work" -e "$shm"; then kill -KILL "$pid" 2>/dev/null || true; fi
-  done <"$pids"
-  rm -rf "$work" "$shm"
-}
+# The bench kills its children itself; this catches what is left if it was killed first.
+. "$here/../lib.sh"
+cleanup() { bench_cleanup "$bench" "$pids" "$work" "$shm"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Inspur.Bench.LiveDensity;
@@ -22,10 +21,6 @@ if (o is null)
 }
 
 using var children = new Children(o.PidFile);
-AppDomain.CurrentDomain.ProcessExit += (_, _) => children.KillAll();
-using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => children.KillAll());
-using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => children.KillAll());
-using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => children.KillAll());
 
 var ts = TsTimeline.Load(o.Input, Pacing.Pcr);
 var total = o.Warmup * 2 + o.Idle + 2 * Workloads.All.Length * o.Rounds * o.Round;
@@ -104,15 +99,9 @@ namespace Inspur.Bench.TokenServing
     {
         public static ServingOptions? Parse(string[] args)
         {
-            var map = new Dictionary<string, string>();
-            for (var i = 0; i + 1 < args.Length; i += 2)
-            {
-                if (!args[i].StartsWith("--", StringComparison.Ordinal)) return null;
-                map[args[i][2..]] = args[i + 1];
-            }
-
-            string? Get(string key) => map.GetValueOrDefault(key);
-            int Int(string key, int fallback) => Get(key) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+            if (BenchArgs.Parse(args) is not { } a) return null;
+            string? Get(string key) => a.Get(key);
+            int Int(string key, int fallback) => a.Int(key, fallback);
             if (Get("input") is not { } input || Get("host-dll") is not { } dll || Get("work") is not { } work || Get("pidfile") is not { } pidfile ||
                 !File.Exists(input) || !File.Exists(dll)) return null;
             return new ServingOptions(input, dll, work, pidfile, Int("round", 15), Int("rounds", 4), Int("sessions", 200), Int("concurrency", 32),

@@ -19,19 +19,9 @@ work=$(mktemp -d /tmp/inspur-token-serving.XXXXXX)   # the node's data folder (S
 pids="$work/children.pids"
 : >"$pids"
 bench=""
-cleanup() {
-  # The bench kills the node itself; this catches it if the bench was killed first (only our pid, checked to be ours).
-  if [ -n "$bench" ] && kill -0 "$bench" 2>/dev/null; then
-    kill -TERM "$bench" 2>/dev/null || true
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$bench" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL "$bench" 2>/dev/null || true
-  fi
-  while read -r pid; do
-    [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || continue
-    if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -e "$work"; then kill -KILL "$pid" 2>/dev/null || true; fi
-  done <"$pids"
-  rm -rf "$work"
-}
+# The bench kills the node itself; this catches it if the bench was killed first.
+. "$here/../lib.sh"
+cleanup() { bench_cleanup "$bench" "$pids" "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
