@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Inspur.Bench.LiveDensity;
 
@@ -15,7 +16,14 @@ internal sealed class Children : IDisposable
     private readonly List<Process> _running = [];
     private readonly object _gate = new();
 
-    public Children(string pidFile) => _pidFile = pidFile;
+    private readonly List<PosixSignalRegistration> _signals;
+
+    public Children(string pidFile)
+    {
+        _pidFile = pidFile;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+        _signals = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP }.Select(s => PosixSignalRegistration.Create(s, _ => KillAll()))];
+    }
 
     /// <summary>Starts <paramref name="file"/> with its stdout and stderr in <paramref name="log"/>.</summary>
     public Process Start(string file, IEnumerable<string> args, string log, string workingDirectory)
@@ -59,7 +67,11 @@ internal sealed class Children : IDisposable
         foreach (var p in all) Kill(p);
     }
 
-    public void Dispose() => KillAll();
+    public void Dispose()
+    {
+        foreach (var s in _signals) s.Dispose();
+        KillAll();
+    }
 
     /// <summary>Free TCP or UDP ports on 127.0.0.1, distinct within this run.</summary>
     public static int FreePort(SocketType type)

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Inspur.Bench.LiveDensity;
 
 // Live channels side by side: N passthrough channels on one Inspur.Host node against N `ffmpeg -c copy -f hls`
@@ -17,10 +16,6 @@ if (o is null)
 }
 
 using var children = new Children(o.PidFile);
-AppDomain.CurrentDomain.ProcessExit += (_, _) => children.KillAll();
-using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => children.KillAll());
-using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => children.KillAll());
-using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => children.KillAll());
 
 var ts = TsTimeline.Load(o.Input, o.Pace);
 var bench = new Bench(o, ts, children);
@@ -57,15 +52,9 @@ internal sealed record BenchOptions(string Input, string HostDll, string Work, s
 {
     public static BenchOptions? Parse(string[] args)
     {
-        var map = new Dictionary<string, string>();
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal)) return null;
-            map[args[i][2..]] = args[i + 1];
-        }
-
-        string? Get(string key) => map.GetValueOrDefault(key);
-        int Int(string key, int fallback) => Get(key) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        if (BenchArgs.Parse(args) is not { } a) return null;
+        string? Get(string key) => a.Get(key);
+        int Int(string key, int fallback) => a.Int(key, fallback);
         if (Get("input") is not { } input || Get("host-dll") is not { } dll || Get("work") is not { } work || Get("shm") is not { } shm ||
             Get("pidfile") is not { } pidfile || !File.Exists(input) || !File.Exists(dll)) return null;
         var sweep = (Get("sweep") ?? "1,4,8,16").Split(',', StringSplitOptions.RemoveEmptyEntries)

@@ -30,14 +30,15 @@ internal sealed class NodeUnderTest : IDisposable
     public HttpClient Http { get; }
     public int Pid => _process.Id;
 
-    public static async Task<NodeUnderTest> StartAsync(Children children, string hostDll, string dataDir)
+    /// <param name="settings">More host arguments (<c>--Section:Key=value</c>) after the bench's own.</param>
+    public static async Task<NodeUnderTest> StartAsync(Children children, string hostDll, string dataDir, IEnumerable<string>? settings = null)
     {
         Directory.CreateDirectory(dataDir);
         var http = Children.FreePort(SocketType.Stream);
         var url = $"http://127.0.0.1:{http}";
         var log = Path.Combine(dataDir, "node.log");
         var process = children.Start("dotnet", [hostDll, "--urls", url, "--Inspur:Demo:Enabled=false", $"--Inspur:DataDir={dataDir}",
-            $"--Inspur:Port={Children.FreePort(SocketType.Stream)}", $"--Inspur:Ops:Port={Children.FreePort(SocketType.Stream)}"], log, dataDir);
+            $"--Inspur:Port={Children.FreePort(SocketType.Stream)}", $"--Inspur:Ops:Port={Children.FreePort(SocketType.Stream)}", .. settings ?? []], log, dataDir);
         var node = new NodeUnderTest(children, process, url, log);
         try
         {

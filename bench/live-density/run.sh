@@ -18,36 +18,16 @@ measure=${pos[0]:-30}
 sweep=${pos[1]:-1,4,8,16}
 latency=${pos[2]:-60}
 warmup=${pos[3]:-10}
-cache=${INSPUR_BENCH_CACHE:-/tmp/inspur-bench}
-mkdir -p "$cache"
-input="$cache/live-1080p25-5mbps-60s.ts"
-command -v ffmpeg >/dev/null || { apt-get update -qq && apt-get install -y -qq ffmpeg; }
-if [ ! -f "$input" ]; then
-  echo "making $input (x264 ultrafast CBR 4.5 Mbps, GOP 50 = 2 s, AAC 128k, TS muxrate 5 Mbps; about 10 s on 2 cores)"
-  ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=1920x1080:rate=25" -f lavfi -i "sine=frequency=1000:sample_rate=48000" \
-    -t 60 -c:v libx264 -preset ultrafast -b:v 4.5M -minrate 4.5M -maxrate 4.5M -bufsize 2M -x264-params nal-hrd=cbr \
-    -g 50 -keyint_min 50 -sc_threshold 0 -c:a aac -b:a 128k -f mpegts -muxrate 5M "$input.tmp" && mv "$input.tmp" "$input"
-fi
+input=$("$here/../live-input.sh")
 
 work=$(mktemp -d /tmp/inspur-live-density.XXXXXX)   # node data folders (SQLite journal), logs, pid file
 shm=$(mktemp -d /dev/shm/inspur-live-density.XXXXXX) # ffmpeg's segments and playlists
 pids="$work/children.pids"
 : >"$pids"
 bench=""
-cleanup() {
-  # The bench kills its children itself; this catches what is left if it was killed first. Only our own pids, each
-  # checked to still be one of ours (its command line names our temp folders) before it is killed.
-  if [ -n "$bench" ] && kill -0 "$bench" 2>/dev/null; then
-    kill -TERM "$bench" 2>/dev/null || true
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$bench" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL "$bench" 2>/dev/null || true
-  fi
-  while read -r pid; do
-    [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || continue
-    if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -e "$work" -e "$shm"; then kill -KILL "$pid" 2>/dev/null || true; fi
-  done <"$pids"
-  rm -rf "$work" "$shm"
-}
+# The bench kills its children itself; this catches what is left if it was killed first.
+. "$here/../lib.sh"
+cleanup() { bench_cleanup "$bench" "$pids" "$work" "$shm"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 

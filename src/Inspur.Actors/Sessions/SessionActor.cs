@@ -42,9 +42,11 @@ public sealed class SessionActor : UntypedPersistentActor
     private DateTimeOffset? _lastSeen;
     private DateTimeOffset _leaseRenewed = DateTimeOffset.MinValue;
 
-    public SessionActor(string entityId, SessionSettings settings)
+    /// <summary>The entity id is the actor's name (sharding escapes it; session ids need no escaping), so every entity shares one <see cref="Props"/>.</summary>
+    public SessionActor(SessionSettings settings)
     {
         _settings = settings;
+        var entityId = Uri.UnescapeDataString(Self.Path.Name);
         _state = SessionState.Empty(new SessionId(entityId));
         PersistenceId = $"{EntityTypeName}-{entityId}";
     }
@@ -82,8 +84,8 @@ public sealed class SessionActor : UntypedPersistentActor
 
                 break;
             case GetSession:
-                Sender.Tell((ISessionReply?)_state.View(DateTimeOffset.UtcNow, _lastSeen) ??
-                            new SessionRejected(_state.SessionId, SessionRejection.NotFound, $"session '{_state.SessionId}' does not exist"));
+                Reply(Sender, (ISessionReply?)_state.View(DateTimeOffset.UtcNow, _lastSeen) ??
+                              new SessionRejected(_state.SessionId, SessionRejection.NotFound, $"session '{_state.SessionId}' does not exist"));
                 if (!_state.Active) PassivateSelf();
                 break;
             case ISessionCommand command:
@@ -92,6 +94,8 @@ public sealed class SessionActor : UntypedPersistentActor
             case ReceiveTimeout:
                 if (_state.Active) Handle(new EndSession(_state.SessionId, SessionEndReason.Idle));
                 else PassivateSelf();
+                break;
+            case ForgetSender:
                 break;
             case SaveSnapshotSuccess saved:
                 DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
@@ -155,6 +159,18 @@ public sealed class SessionActor : UntypedPersistentActor
     }
 
     /// <summary>
+    /// An actor keeps the sender of the last message it handled until the next one: after an ask, the asker's temporary
+    /// actor with its answered task and the reply (about 350 bytes), held until the next heartbeat, or for good by a
+    /// session that gets none; a message to itself without a sender lets go of it.
+    /// </summary>
+    private void ForgetAsker() => Self.Tell(ForgetSender.Instance, ActorRefs.NoSender);
+
+    private sealed class ForgetSender : INotInfluenceReceiveTimeout
+    {
+        public static readonly ForgetSender Instance = new();
+    }
+
+    /// <summary>
     /// Keeps the subscriber's stream lease of a playing session running: renewed at most every third of the idle timeout,
     /// each time for one and a half idle timeouts, so it outlives the session only briefly if the release is lost.
     /// </summary>
@@ -169,9 +185,11 @@ public sealed class SessionActor : UntypedPersistentActor
         Akka.Hosting.ActorRegistry.For(Context.System).TryGet<StreamLimiterActor>(out var limiter) ? limiter : null;
 
     /// <summary>The gate and the idle timer send without a sender; nobody waits for those answers.</summary>
-    private static void Reply(IActorRef sender, ISessionReply reply)
+    private void Reply(IActorRef sender, ISessionReply reply)
     {
-        if (!sender.IsNobody()) sender.Tell(reply);
+        if (sender.IsNobody()) return;
+        sender.Tell(reply);
+        if (_state.Active) ForgetAsker();
     }
 
     /// <summary>An ended or never-started session need not stay in memory; its journal answers if it is asked again.</summary>

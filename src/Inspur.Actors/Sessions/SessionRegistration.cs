@@ -18,8 +18,14 @@ public static class SessionRegistration
             builder.WithShardRegion<StreamLimiterActor>(StreamLimiterActor.EntityTypeName, (_, _, resolver) => _ => resolver.Props<StreamLimiterActor>(),
                 new StreamMessageExtractor(),
                 new ShardOptions { Role = InspurRoles.Edge, StateStoreMode = StateStoreMode.DData, RememberEntities = false });
+            // One Props for every entity, with a mailbox that holds nothing while the session is idle.
+            builder.AddHocon(SessionMailbox.Hocon, HoconAddMode.Append);
             builder.WithShardRegion<SessionActor>(SessionActor.EntityTypeName,
-                (_, _, resolver) => entityId => resolver.Props<SessionActor>(entityId),
+                (_, _, resolver) =>
+                {
+                    var props = resolver.Props<SessionActor>().WithMailbox(SessionMailbox.Id);
+                    return _ => props;
+                },
                 new SessionMessageExtractor(),
                 new ShardOptions
                 {
