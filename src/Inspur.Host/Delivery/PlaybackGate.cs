@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
 using Inspur.Actors.Sessions;
 using Inspur.Domain.Security;
 using Inspur.Domain.Sessions;
@@ -23,8 +21,6 @@ public sealed class PlaybackGate(RequestDelegate next, PlaybackSettings settings
     /// <summary>A token may live a little longer than the configured lifetime (clock steps between nodes), no more.</summary>
     private static readonly TimeSpan LifetimeSlack = TimeSpan.FromMinutes(1);
 
-    private readonly VerifiedTokens _verified = new();
-
     public Task InvokeAsync(HttpContext http)
     {
         var path = http.Request.Path.Value ?? "";
@@ -46,7 +42,7 @@ public sealed class PlaybackGate(RequestDelegate next, PlaybackSettings settings
         var token = slash < 0 ? rest : rest[..slash];
         var media = slash < 0 ? ReadOnlySpan<char>.Empty : rest[slash..];
 
-        var verdict = Verify(token, time.GetUtcNow());
+        var verdict = PlaybackToken.Verify(token, settings.Keys, time.GetUtcNow());
         switch (verdict.Status)
         {
             case TokenStatus.Tampered:
@@ -74,23 +70,6 @@ public sealed class PlaybackGate(RequestDelegate next, PlaybackSettings settings
         return next(http);
     }
 
-    /// <summary>
-    /// A player sends the same token with every request for hours: once it has verified, its claims are taken from
-    /// <see cref="VerifiedTokens"/> by its exact text (only its expiry is checked again), so the HMAC and the parsing are done once per token, not per request.
-    /// </summary>
-    private PlaybackVerification Verify(ReadOnlySpan<char> token, DateTimeOffset now)
-    {
-        if (_verified.TryGet(token, out var known))
-        {
-            if (now < known.ExpiresAt) return new PlaybackVerification(TokenStatus.Valid, known, "valid");
-            _verified.Remove(token);
-        }
-
-        var verdict = PlaybackToken.Verify(token, settings.Keys, now);
-        if (verdict.IsValid) _verified.Add(token, verdict.Claims!);
-        return verdict;
-    }
-
     /// <summary>The path is <c>/{kind}/{content id}/…</c> of exactly the token's content (VOD is served nowhere yet).</summary>
     private static bool Covers(PlaybackContent content, ReadOnlySpan<char> media)
     {
@@ -110,37 +89,6 @@ public sealed class PlaybackGate(RequestDelegate next, PlaybackSettings settings
         http.Response.Headers.CacheControl = "no-store";
         return Results.Problem(detail, statusCode: status, title: title).ExecuteAsync(http);
     }
-}
-
-/// <summary>
-/// Tokens that verified on this node, by their exact text (the signature is part of it, so no other text maps to the
-/// same claims); at most <see cref="Capacity"/>, emptied when full, so memory stays bounded and a flood of distinct
-/// tokens only costs the full check again.
-/// </summary>
-internal sealed class VerifiedTokens
-{
-    public const int Capacity = 50_000;
-
-    private readonly ConcurrentDictionary<string, PlaybackClaims> _byToken = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, PlaybackClaims>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-    private int _count;
-
-    public VerifiedTokens() => _lookup = _byToken.GetAlternateLookup<ReadOnlySpan<char>>();
-
-    public bool TryGet(ReadOnlySpan<char> token, [MaybeNullWhen(false)] out PlaybackClaims claims) => _lookup.TryGetValue(token, out claims);
-
-    public void Add(ReadOnlySpan<char> token, PlaybackClaims claims)
-    {
-        if (Interlocked.Increment(ref _count) > Capacity)
-        {
-            _byToken.Clear();
-            Interlocked.Exchange(ref _count, 1);
-        }
-
-        _lookup.TryAdd(token, claims);
-    }
-
-    public void Remove(ReadOnlySpan<char> token) => _lookup.TryRemove(token, out _);
 }
 
 /// <summary>Puts the <see cref="PlaybackGate"/> in the pipeline; call before <c>UseRouting</c>, so its rewrite is what routing sees.</summary>
