@@ -250,7 +250,13 @@ public sealed class InspurSerializerSpecs : IDisposable
 
     private static BillingRecord Billed => new("subscriber-boss-0001:2", BillingKind.TvodPurchase, Sub, new ProductId("film-1-rent"), At)
     {
-        ProductKind = ProductKind.Tvod, ProductName = "Film", Price = 500, Currency = "CNY", TitleId = "film-1", EffectiveFrom = At, EffectiveUntil = At.AddHours(48),
+        ProductKind = ProductKind.Tvod,
+        ProductName = "Film",
+        Price = 500,
+        Currency = "CNY",
+        TitleId = "film-1",
+        EffectiveFrom = At,
+        EffectiveUntil = At.AddHours(48),
     };
 
 

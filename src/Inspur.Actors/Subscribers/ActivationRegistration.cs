@@ -22,14 +22,18 @@ public static class ActivationRegistration
                 // The entity ends itself when its code expires; sharding must not stop it silently before.
                 new ShardOptions
                 {
-                    Role = InspurRoles.Backoffice, StateStoreMode = StateStoreMode.DData, RememberEntities = false,
+                    Role = InspurRoles.Backoffice,
+                    StateStoreMode = StateStoreMode.DData,
+                    RememberEntities = false,
                     PassivateIdleEntityAfter = maxLifetime + TimeSpan.FromMinutes(1),
                 });
             builder.WithShardRegion<FailureThrottleActor>(FailureThrottleActor.EntityTypeName, (_, _, resolver) => _ => resolver.Props<FailureThrottleActor>(),
                 new FailureThrottleMessageExtractor(),
                 new ShardOptions
                 {
-                    Role = InspurRoles.Backoffice, StateStoreMode = StateStoreMode.DData, RememberEntities = false,
+                    Role = InspurRoles.Backoffice,
+                    StateStoreMode = StateStoreMode.DData,
+                    RememberEntities = false,
                     PassivateIdleEntityAfter = ThrottleLimit.MaxWindow + TimeSpan.FromMinutes(1),
                 });
         }

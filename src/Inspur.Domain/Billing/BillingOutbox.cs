@@ -135,11 +135,18 @@ public sealed record BillingOutboxState(ImmutableDictionary<string, OutboxEntry>
         BillingOutboxProtocol.RecordsEnqueued e => Add(e),
         BillingOutboxProtocol.RecordAcknowledged a => Update(a.Id, x => x with
         {
-            Status = DeliveryStatus.Delivered, Attempts = x.Attempts + 1, SettledAt = a.At, NextAttemptAt = null,
+            Status = DeliveryStatus.Delivered,
+            Attempts = x.Attempts + 1,
+            SettledAt = a.At,
+            NextAttemptAt = null,
         }).Prune(),
         BillingOutboxProtocol.RecordRejected r => Update(r.Id, x => x with
         {
-            Status = DeliveryStatus.Rejected, Attempts = x.Attempts + 1, SettledAt = r.At, LastError = r.Reason, NextAttemptAt = null,
+            Status = DeliveryStatus.Rejected,
+            Attempts = x.Attempts + 1,
+            SettledAt = r.At,
+            LastError = r.Reason,
+            NextAttemptAt = null,
         }),
         BillingOutboxProtocol.DeliveryFailed f => Update(f.Id, x => x with { Attempts = x.Attempts + 1, LastError = f.Error, NextAttemptAt = f.NextAttemptAt }),
         _ => this,
