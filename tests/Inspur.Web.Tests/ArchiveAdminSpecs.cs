@@ -50,8 +50,13 @@ public sealed partial class ArchiveAdminSpecs(DemoBrowserFixture fixture) : ICla
         Assert.True(long.Parse((await row.Locator("td.usage").GetAttributeAsync("data-bytes"))!, CultureInfo.InvariantCulture) > 0);
         await Expect(row.Locator("td.extent [data-rendition='main'] .earliest")).ToHaveTextAsync(new Regex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$"));
         await Expect(page.Locator("#node-usage")).ToContainTextAsync("node usage");
-        var width = await row.Locator(".timebar .range").Last.EvaluateAsync<double>("e => e.getBoundingClientRect().width");
-        Assert.True(width >= 1, $"the range is {width} px wide");
+        // Measured in the page until it holds: the board re-renders every 2 s, and an element it just replaced is detached (0 px).
+        await page.WaitForFunctionAsync("""
+            () => {
+              const ranges = document.querySelectorAll("table.archive tr[data-channel='demo-1'] .timebar .range");
+              return ranges.length > 0 && ranges[ranges.length - 1].isConnected && ranges[ranges.length - 1].getBoundingClientRect().width >= 1;
+            }
+            """, null, new() { Timeout = 30_000 });
 
         var playlist = await row.Locator("ul.ranges a.playlist").Last.GetAttributeAsync("href");
         Assert.Matches(@"^/archive/demo-1/main/index-\d{10}-\d+\.m3u8$", playlist);
