@@ -81,7 +81,9 @@ public sealed class BillingOutboxKillSpecs
         }
 
         receiver.Release();
-        var held = receiver.Arrivals[0].Key;
+        // The held one is the request numbered first, not necessarily the first in the queue: parallel deliveries are
+        // numbered and queued in two steps.
+        var held = receiver.Arrivals.Single(a => a.Number == 1).Key;
         await using (var node = await HostProcess.StartAsync(options with { HttpPort = Repo.FreePort(), AkkaPort = Repo.FreePort(), OpsPort = Repo.FreePort() }))
         {
             var boss = new BossClient(node);

@@ -156,9 +156,11 @@ public sealed class RecordingSpecs(RecordingNodeFixture fixture) : IClassFixture
         // Delete removes it and its files.
         Assert.Equal(HttpStatusCode.NoContent, (await Node.Http.DeleteAsync($"/api/v1/recordings/{id}")).StatusCode);
         await ProblemAssert.IsProblemAsync(await Node.Http.GetAsync($"/api/v1/recordings/{id}"), HttpStatusCode.NotFound);
-        await Node.EventuallyAsync<object>(async () => (await Node.Http.GetAsync(mp4Url)).StatusCode == HttpStatusCode.NotFound ? new object() : null,
-            TimeSpan.FromSeconds(10), "the files removed");
-        Assert.False(Directory.Exists(Path.Combine(fixture.DataDir, "recordings", id)));
+        // The files go first, then their folder: both are awaited.
+        var folder = Path.Combine(fixture.DataDir, "recordings", id);
+        await Node.EventuallyAsync<object>(async () =>
+                (await Node.Http.GetAsync(mp4Url)).StatusCode == HttpStatusCode.NotFound && !Directory.Exists(folder) ? new object() : null,
+            TimeSpan.FromSeconds(30), "the files and their folder removed");
         await ProblemAssert.IsProblemAsync(await Node.Http.DeleteAsync($"/api/v1/recordings/{id}"), HttpStatusCode.NotFound);
     }
 
