@@ -195,8 +195,24 @@ public sealed partial class ArchiveAdminSpecs(DemoBrowserFixture fixture) : ICla
     {
         var form = page.Locator("#upload form");
         await Expect(form.Locator("input[type=file]")).ToBeEnabledAsync(new() { Timeout = 30_000 });
-        await form.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "application/xml", Buffer = Encoding.UTF8.GetBytes(xml) });
-        await form.Locator("button[type=submit]").ClickAsync(new() { Timeout = 15_000 });
+        // A file chosen while the circuit is still wiring up the input is not seen (the button stays disabled): choose it
+        // again until the page has it, as a user would.
+        var submit = form.Locator("button[type=submit]");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            await form.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = name, MimeType = "application/xml", Buffer = Encoding.UTF8.GetBytes(xml) });
+            try
+            {
+                await Expect(submit).ToBeEnabledAsync(new() { Timeout = 5_000 });
+                break;
+            }
+            catch (PlaywrightException) when (DateTime.UtcNow < deadline)
+            {
+            }
+        }
+
+        await submit.ClickAsync(new() { Timeout = 15_000 });
     }
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + " +0000";
