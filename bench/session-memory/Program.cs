@@ -11,7 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using static Inspur.Domain.Sessions.SessionReplies;
 
-// Memory per idle session entity: one process, the product's session sharding on SQLite (WithInspurNode +
+// Memory per idle session (the `session` entity is a bucket of about a hundred of them): one process, the product's session sharding on SQLite (WithInspurNode +
 // WithSessionActors + AddInspurSessions, as the host wires them), N sessions started and then left idle; the managed
 // heap after full compacting GCs, against the same system before they were started. See bench/README.md.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -74,7 +74,7 @@ foreach (var i in sample)
 
 var perSession = (after.Heap - before.Heap) / (double)count;
 Console.WriteLine();
-Console.WriteLine($"## Memory per idle session entity, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+Console.WriteLine($"## Memory per idle session, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 Console.WriteLine($"| sessions | subscribers | start rate | heap before | heap after | per session | working set delta | still playing (sample) |");
 Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
 Console.WriteLine($"| {count:N0} | {subscribers:N0} | {count / elapsed.TotalSeconds:0}/s | {before.Heap / 1048576.0:0.0} MB | {after.Heap / 1048576.0:0.0} MB | " +

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/session-memory: memory per idle session entity. One process, the product's session sharding on SQLite, N
+# bench/session-memory: memory per idle session (sessions are rows of 1,024 bucket entities). One process, the product's session sharding on SQLite, N
 # sessions started (each persists its start) and left idle; managed heap after full compacting GCs against the same
 # system before, divided by N. Usage: bench/session-memory/run.sh [sessions=100000] [subscribers=1000] [parallel=256]
 set -euo pipefail

@@ -1,4 +1,6 @@
+using Akka.Actor;
 using Akka.Hosting;
+using Akka.Persistence;
 using Inspur.Actors.Configuration;
 using Inspur.Actors.Sessions;
 using Inspur.Domain.Channels;
@@ -12,9 +14,10 @@ using static Inspur.Domain.Sessions.SessionReplies;
 namespace Inspur.Actors.Tests;
 
 /// <summary>
-/// The production wiring of the <c>session</c> entity on a real journal: state changes survive a restart, heartbeats are
-/// kept in memory only and hold off the idle timeout, an idle session ends by itself, and an ended session is revoked in
-/// the node's revocation list through distributed pub-sub.
+/// The production wiring of the <c>session</c> entity, a bucket of sessions, on a real journal: state changes survive a
+/// restart (through a snapshot too), heartbeats are kept in memory only and hold off each session's own idle timeout, an
+/// idle session ends by itself, an ended one is revoked in the node's revocation list through distributed pub-sub and
+/// forgotten a token lifetime later.
 /// </summary>
 public sealed class SessionEntitySpecs
 {
@@ -93,6 +96,103 @@ public sealed class SessionEntitySpecs
         Assert.Equal(SessionEndReason.Idle, ended.EndReason);
         await Eventually(() => Task.FromResult(revocations.IsRevoked(claims) ? (object)true : null), "the revocation of the ended session");
     }
+
+    [Fact]
+    public async Task Sessions_of_one_bucket_keep_their_own_idle_ends()
+    {
+        using var node = await StartAsync(Repo.TempDir("session-bucket-idle"), null, Settings);
+        var sessions = node.Services.GetRequiredService<ISessionService>();
+        var heartbeats = node.Services.GetRequiredService<SessionHeartbeats>();
+        var ids = SameBucket("ses-neighbour", 2);
+        var (watched, silent) = (ids[0], ids[1]);
+        Assert.IsType<SessionView>(await sessions.StartAsync(watched, Live, SessionPosition.LiveEdge));
+        Assert.IsType<SessionView>(await sessions.StartAsync(silent, Live, SessionPosition.LiveEdge));
+
+        // One keeps sending heartbeats, its neighbour in the bucket none: the neighbour ends as idle, the other plays on.
+        SessionView? ended = null;
+        var giveUp = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (ended is null)
+        {
+            heartbeats.Seen(watched);
+            if (await sessions.GetAsync(silent) is SessionView { Phase: SessionPhase.Ended } v) ended = v;
+            else await Task.Delay(50);
+            Assert.True(DateTimeOffset.UtcNow < giveUp, "the silent session did not end as idle within 30 s");
+        }
+
+        Assert.Equal(SessionEndReason.Idle, ended.EndReason);
+        var until = DateTimeOffset.UtcNow + Settings.IdleTimeout;
+        while (DateTimeOffset.UtcNow < until)
+        {
+            heartbeats.Seen(watched);
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(SessionPhase.Playing, Assert.IsType<SessionView>(await sessions.GetAsync(watched)).Phase);
+    }
+
+    [Fact]
+    public async Task A_bucket_of_many_sessions_recovers_from_its_snapshot_and_the_events_after_it()
+    {
+        var dataDir = Repo.TempDir("session-bucket-snapshot");
+        var slow = Settings with { IdleTimeout = TimeSpan.FromMinutes(5) };
+        var ids = SameBucket("ses-many", 130);
+        var persistenceId = $"sessions-{SessionMessageExtractor.BucketOf(ids[0])}";
+        using (var first = await StartAsync(dataDir, null, slow))
+        {
+            var sessions = first.Services.GetRequiredService<ISessionService>();
+            // 130 starts: the 100th event is snapshotted; 30 starts and 20 stops come after it.
+            foreach (var id in ids) Assert.IsType<SessionView>(await sessions.StartAsync(id, Live, SessionPosition.LiveEdge));
+            foreach (var id in ids.Take(20)) Assert.IsType<SessionView>(await sessions.EndAsync(id, SessionEndReason.Stopped));
+            var snapshot = await Eventually(async () => (await LatestSnapshot(first, persistenceId)).Snapshot, "the bucket's snapshot");
+            Assert.Equal(100, snapshot.Metadata.SequenceNr);
+            Assert.Equal(100, Assert.IsType<SessionBucketState>(snapshot.Snapshot).Sessions.Count);
+            await first.StopAsync();
+        }
+
+        using var second = await StartAsync(dataDir, null, slow);
+        var again = second.Services.GetRequiredService<ISessionService>();
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            var view = Assert.IsType<SessionView>(await again.GetAsync(id));
+            Assert.Equal(i < 20 ? SessionPhase.Ended : SessionPhase.Playing, view.Phase);
+            Assert.Equal(i < 20 ? 2L : 1L, view.Version);
+        }
+
+        // The recovered bucket goes on deciding: a stopped session stays stopped, a playing one pauses.
+        Assert.Equal(SessionRejection.Ended, Assert.IsType<SessionRejected>(await again.ResumeAsync(ids[0])).Reason);
+        Assert.Equal(SessionPhase.Paused, Assert.IsType<SessionView>(await again.PauseAsync(ids[^1])).Phase);
+    }
+
+    [Fact]
+    public async Task An_ended_session_is_forgotten_a_token_lifetime_after_it_ended()
+    {
+        var settings = Settings with { IdleTimeout = TimeSpan.FromMinutes(5), TokenLifetime = TimeSpan.FromSeconds(2) };
+        using var node = await StartAsync(Repo.TempDir("session-forget"), null, settings);
+        var sessions = node.Services.GetRequiredService<ISessionService>();
+        var ids = SameBucket("ses-forget", 2);
+        Assert.IsType<SessionView>(await sessions.StartAsync(ids[0], Live, SessionPosition.LiveEdge));
+        Assert.IsType<SessionView>(await sessions.StartAsync(ids[1], Live, SessionPosition.LiveEdge));
+        var ended = Assert.IsType<SessionView>(await sessions.EndAsync(ids[0], SessionEndReason.Stopped));
+
+        // Right after its end it answers as ended; once no token of it can be valid it is gone, its playing neighbour is not.
+        Assert.Equal(SessionPhase.Ended, Assert.IsType<SessionView>(await sessions.GetAsync(ids[0])).Phase);
+        var forgotten = await Eventually(async () => await sessions.GetAsync(ids[0]) as SessionRejected, "forgetting the ended session");
+        Assert.Equal(SessionRejection.NotFound, forgotten.Reason);
+        Assert.True(DateTimeOffset.UtcNow - ended.UpdatedAt >= settings.TokenLifetime);
+        Assert.Equal(SessionPhase.Playing, Assert.IsType<SessionView>(await sessions.GetAsync(ids[1])).Phase);
+    }
+
+    /// <summary>The first <paramref name="count"/> ids <c>{prefix}-{n}</c> that hash to the same bucket.</summary>
+    private static IReadOnlyList<SessionId> SameBucket(string prefix, int count)
+    {
+        var bucket = SessionMessageExtractor.BucketOf(new SessionId($"{prefix}-0"));
+        return Enumerable.Range(0, int.MaxValue).Select(n => new SessionId($"{prefix}-{n}"))
+            .Where(id => SessionMessageExtractor.BucketOf(id) == bucket).Take(count).ToList();
+    }
+
+    private static Task<LoadSnapshotResult> LatestSnapshot(IHost node, string persistenceId) =>
+        Akka.Persistence.Persistence.Instance.Apply(node.Services.GetRequiredService<ActorSystem>()).SnapshotStoreFor(null)
+            .Ask<LoadSnapshotResult>(new LoadSnapshot(persistenceId, SnapshotSelectionCriteria.Latest, long.MaxValue), TimeSpan.FromSeconds(10));
 
     [Fact]
     public async Task A_revoked_subscriber_is_refused_for_tokens_issued_before_not_after()

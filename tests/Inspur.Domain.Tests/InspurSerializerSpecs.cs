@@ -157,6 +157,7 @@ public sealed class InspurSerializerSpecs : IDisposable
         new SessionState(Ses, Watch, SessionPhase.Paused, Behind, 2, At, 4, At, At),
         new SessionState(Ses, Watch, SessionPhase.Ended, Programme, 1, At, 5, At, At) { EndReason = SessionEndReason.Stopped },
         SessionState.Empty(Ses),
+        new SessionBucketState([new SessionState(Ses, Watch, SessionPhase.Paused, Behind, 2, At, 4, At, At)]),
         new PlaybackRevocations.SessionRevoked(Ses, At),
         new PlaybackRevocations.SubscriberRevoked("acct-1001", At),
         PlaybackRevocations.RevocationsWanted.Instance,
@@ -287,7 +288,7 @@ public sealed class InspurSerializerSpecs : IDisposable
                 or ProductCatalogProtocol.DefineProduct or ProductCatalogProtocol.ProductDefined or ProductCatalogProtocol.ProductFound
                 or ProductCatalogProtocol.ProductList or ProductCatalogState or StreamProtocol.StreamRefused or StreamProtocol.StreamList
                 or Entitlements or BillingOutboxProtocol.RecordsEnqueued or BillingOutboxProtocol.Reconciliation or BillingOutboxState
-                or PlaybackRevocations.RevocationBatch)) Assert.Equal(message, back);
+                or PlaybackRevocations.RevocationBatch or SessionBucketState)) Assert.Equal(message, back);
     }
 
     [Fact]

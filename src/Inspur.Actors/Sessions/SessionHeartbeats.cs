@@ -10,7 +10,7 @@ namespace Inspur.Actors.Sessions;
 /// What the delivery gate reports to session entities, fire-and-forget and coalesced per session: at most one heartbeat
 /// (and one revoked-notice) per session per <see cref="SessionSettings.HeartbeatInterval"/>, however many segments it fetches.
 /// </summary>
-public sealed class SessionHeartbeats(IRequiredActor<SessionActor> sessions, SessionSettings settings)
+public sealed class SessionHeartbeats(IRequiredActor<SessionBucketActor> sessions, SessionSettings settings)
 {
     private readonly ConcurrentDictionary<string, long> _beats = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _revoked = new(StringComparer.Ordinal);

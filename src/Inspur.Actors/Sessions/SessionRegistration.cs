@@ -18,12 +18,11 @@ public static class SessionRegistration
             builder.WithShardRegion<StreamLimiterActor>(StreamLimiterActor.EntityTypeName, (_, _, resolver) => _ => resolver.Props<StreamLimiterActor>(),
                 new StreamMessageExtractor(),
                 new ShardOptions { Role = InspurRoles.Edge, StateStoreMode = StateStoreMode.DData, RememberEntities = false });
-            // One Props for every entity, with a mailbox that holds nothing while the session is idle.
-            builder.AddHocon(SessionMailbox.Hocon, HoconAddMode.Append);
-            builder.WithShardRegion<SessionActor>(SessionActor.EntityTypeName,
+            // One Props for every bucket; the entity id names the bucket.
+            builder.WithShardRegion<SessionBucketActor>(SessionBucketActor.EntityTypeName,
                 (_, _, resolver) =>
                 {
-                    var props = resolver.Props<SessionActor>().WithMailbox(SessionMailbox.Id);
+                    var props = resolver.Props<SessionBucketActor>();
                     return _ => props;
                 },
                 new SessionMessageExtractor(),
@@ -32,13 +31,13 @@ public static class SessionRegistration
                     Role = InspurRoles.Edge,
                     StateStoreMode = StateStoreMode.DData,
                     RememberEntities = false,
-                    // The entity's own idle timeout ends it first; sharding must not stop it silently before.
+                    // A bucket ends its silent sessions by itself first; sharding stops only one with nothing but ended sessions.
                     PassivateIdleEntityAfter = settings.IdleTimeout * 2 + TimeSpan.FromSeconds(10),
                 });
         }
         else
         {
-            builder.WithShardRegionProxy<SessionActor>(SessionActor.EntityTypeName, InspurRoles.Edge, new SessionMessageExtractor());
+            builder.WithShardRegionProxy<SessionBucketActor>(SessionBucketActor.EntityTypeName, InspurRoles.Edge, new SessionMessageExtractor());
             builder.WithShardRegionProxy<StreamLimiterActor>(StreamLimiterActor.EntityTypeName, InspurRoles.Edge, new StreamMessageExtractor());
         }
 

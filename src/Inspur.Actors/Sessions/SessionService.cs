@@ -60,7 +60,7 @@ public interface ISessionService
 
 /// <summary><see cref="ISessionService"/> over the session shard region and distributed pub-sub.</summary>
 public sealed class SessionService(
-    IRequiredActor<SessionActor> sessions,
+    IRequiredActor<SessionBucketActor> sessions,
     IRequiredActor<StreamLimiterActor> streams,
     SessionSettings settings,
     PlaybackRevocationList revocations,

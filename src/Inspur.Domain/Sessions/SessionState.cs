@@ -141,3 +141,9 @@ public sealed record SessionState(SessionId SessionId, SessionStart? Start, Sess
 
     private static (IReadOnlyList<ISessionEvent>, SessionRejected?) Accept(params ISessionEvent[] events) => (events, null);
 }
+
+/// <summary>
+/// A snapshot of one <c>session</c> entity, a bucket of many sessions: every session it holds, playing, paused or ended
+/// (ended ones are kept for the token lifetime, then forgotten).
+/// </summary>
+public sealed record SessionBucketState(IReadOnlyList<SessionState> Sessions) : IInspurMessage;
