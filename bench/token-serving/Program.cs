@@ -137,7 +137,7 @@ namespace Inspur.Bench.TokenServing
     }
 
     /// <summary>One granted playback: its session and the token of its URL.</summary>
-    internal sealed record Granted(string Session, string Token);
+    internal sealed record Granted(string Session, string Token, string Access);
 
     /// <summary>
     /// The real grant flow, as a BOSS and set-top boxes drive it: a package over the channel (signed BOSS API), then per
@@ -181,7 +181,7 @@ namespace Inspur.Bench.TokenServing
                 var grant = await JsonAsync(HttpMethod.Post, "/api/v1/playback", $$"""{"channel":"{{Channel}}"}""", HttpStatusCode.Created, access);
                 // /p/{token}/live/{channel}/master.m3u8
                 var url = grant.GetProperty("url").GetString()!;
-                granted[i] = new Granted(grant.GetProperty("session").GetString()!, url.Split('/')[2]);
+                granted[i] = new Granted(grant.GetProperty("session").GetString()!, url.Split('/')[2], access);
             });
             return [.. granted];
         }
@@ -192,7 +192,8 @@ namespace Inspur.Bench.TokenServing
             var seen = 0;
             foreach (var s in sessions)
             {
-                var view = await JsonAsync(HttpMethod.Get, $"/api/v1/sessions/{s.Session}", null, HttpStatusCode.OK);
+                // A session is its player's own: read with the subscriber's access token.
+                var view = await JsonAsync(HttpMethod.Get, $"/api/v1/sessions/{s.Session}", null, HttpStatusCode.OK, s.Access);
                 if (view.TryGetProperty("lastSeen", out var last) && last.ValueKind == JsonValueKind.String &&
                     view.GetProperty("phase").GetString() is "playing" or "Playing") seen++;
             }
