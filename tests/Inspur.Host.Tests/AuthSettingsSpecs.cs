@@ -25,7 +25,9 @@ public sealed class AuthSettingsSpecs
     [InlineData("ActivationInterval", "-00:00:05", "ActivationInterval")]
     [InlineData("ActivationInterval", "00:05:00", "ActivationInterval")]
     [InlineData("ActivationInterval", "00:00:30", "ActivationInterval")]
-    public void A_bad_activation_setting_stops_the_node_naming_it(string key, string value, string named)
+    [InlineData("TokenLifetime", "00:00:00.5", "TokenLifetime")]
+    [InlineData("TokenLifetime", "91.00:00:00", "TokenLifetime")]
+    public void A_bad_lifetime_or_interval_stops_the_node_naming_it(string key, string value, string named)
     {
         var settings = new List<(string, string)> { ($"Inspur:Auth:{key}", value) };
         if (key == "ActivationInterval") settings.Add(("Inspur:Auth:ActivationLifetime", "00:00:20"));

@@ -226,17 +226,22 @@ public sealed class DeviceActivationSpecs(ActivationNodeFixture fixture) : IClas
         await Client.OpenAsync(id);
         var (code, poll, _) = await Client.BeginAsync("""{"deviceId":"stb-7","kind":"stb","serial":"SN-7"}""");
         var key = ActivationClient.Key();
-        var first = await Client.Boss.JsonAsync(HttpMethod.Post, $"/subscribers/{id}/activations", $$"""{"code":"{{code}}"}""", key);
-        Assert.Equal("stb-7", first.GetProperty("deviceId").GetString());
-        // A retry is signed anew (the BOSS API refuses a replayed signature).
-        using (var retry = await Client.Boss.SendAsync(HttpMethod.Post, $"/subscribers/{id}/activations", $$"""{"code":"{{code}}"}""", key,
-                   DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1))
+        // Every request below is signed at a second of its own, from one reading of the clock: the BOSS API refuses a replayed
+        // signature, and a retry signed "a second earlier" by a second reading could fall in the first request's second.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using (var first = await Client.Boss.SendAsync(HttpMethod.Post, $"/subscribers/{id}/activations", $$"""{"code":"{{code}}"}""", key, now))
+        {
+            var text = await first.Content.ReadAsStringAsync();
+            Assert.True(first.StatusCode == HttpStatusCode.OK, text);
+            Assert.Equal("stb-7", JsonDocument.Parse(text).RootElement.GetProperty("deviceId").GetString());
+        }
+
+        using (var retry = await Client.Boss.SendAsync(HttpMethod.Post, $"/subscribers/{id}/activations", $$"""{"code":"{{code}}"}""", key, now - 1))
         {
             Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
             Assert.True(retry.Headers.Contains("Idempotent-Replayed"));
         }
 
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await Client.Boss.ProblemAsync(HttpMethod.Post, $"/subscribers/{id}/activations", $$"""{"code":"{{code}}"}""", ActivationClient.Key(), HttpStatusCode.Conflict, now - 2);
         await Client.Boss.ProblemAsync(HttpMethod.Post, $"/subscribers/{id}/activations", $$"""{"code":"{{code}}"}""", null, HttpStatusCode.BadRequest, now - 3);
         await Client.Boss.ProblemAsync(HttpMethod.Post, $"/subscribers/{id}/activations", """{"code":"nope"}""", ActivationClient.Key(), HttpStatusCode.BadRequest);

@@ -290,16 +290,20 @@ public sealed class SubscriberSignInSpecs(SignInNodeFixture fixture) : IClassFix
         const string id = "auth-idem";
         await Open(id);
         var key = Key();
-        await Boss.JsonAsync(HttpMethod.Post, $"/subscribers/{id}/credentials", """{"password":"new password"}""", key);
-        // Signed a second earlier: the same signature again would be refused as a replayed request, not an idempotent retry.
-        using (var retry = await Boss.SendAsync(HttpMethod.Post, $"/subscribers/{id}/credentials", """{"password":"new password"}""", key,
-                   DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1))
+        // Each request signed at its own second, all taken from one reading of the clock: the same signature again would be
+        // refused as a replayed request, not answered as an idempotent retry (reading the clock per request, the first and
+        // its retry signed "a second earlier" could fall in the same second).
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using (var first = await Boss.SendAsync(HttpMethod.Post, $"/subscribers/{id}/credentials", """{"password":"new password"}""", key, now))
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using (var retry = await Boss.SendAsync(HttpMethod.Post, $"/subscribers/{id}/credentials", """{"password":"new password"}""", key, now - 1))
             Assert.True(retry.Headers.Contains("Idempotent-Replayed"));
         var revokeKey = Key();
-        await Boss.JsonAsync(HttpMethod.Post, $"/subscribers/{id}/revoke-tokens", null, revokeKey);
-        using (var again = await Boss.SendAsync(HttpMethod.Post, $"/subscribers/{id}/revoke-tokens", null, revokeKey, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1))
+        using (var first = await Boss.SendAsync(HttpMethod.Post, $"/subscribers/{id}/revoke-tokens", null, revokeKey, now))
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using (var again = await Boss.SendAsync(HttpMethod.Post, $"/subscribers/{id}/revoke-tokens", null, revokeKey, now - 1))
             Assert.True(again.Headers.Contains("Idempotent-Replayed"));
-        await Boss.ProblemAsync(HttpMethod.Post, $"/subscribers/{id}/revoke-tokens", null, null, HttpStatusCode.BadRequest, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 2);
+        await Boss.ProblemAsync(HttpMethod.Post, $"/subscribers/{id}/revoke-tokens", null, null, HttpStatusCode.BadRequest, now - 2);
         await Boss.ProblemAsync(HttpMethod.Post, "/subscribers/auth-nobody-2/revoke-tokens", null, Key(), HttpStatusCode.NotFound);
         using (var unsigned = await Http.PostAsync(BossClient.Prefix + $"/subscribers/{id}/revoke-tokens", Json("{}")))
             await ProblemAssert.IsProblemAsync(unsigned, HttpStatusCode.Unauthorized);

@@ -78,8 +78,7 @@ public static class ActivationApi
     /// <summary><c>POST /api/boss/v1/subscribers/{id}/activations</c> {code}: an operator confirms a box's code for the account (mapped by the BOSS API, signed like it).</summary>
     public static async Task<IResult> BossConfirm(string id, HttpRequest request, IActivationService activations, CancellationToken ct)
     {
-        if (!SubscriberId.IsValid(id))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["id must be 1-64 lower-case letters, digits or dashes"] });
+        if (!SubscriberId.IsValid(id)) return BossApi.InvalidId("id", id, "subscriber");
         var (key, keyError) = BossApi.IdempotencyKey(request);
         if (keyError is not null) return keyError;
         var (code, invalid) = await ReadCodeAsync(request, ct);

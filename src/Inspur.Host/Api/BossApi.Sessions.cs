@@ -1,9 +1,7 @@
 using Inspur.Actors.Sessions;
 using Inspur.Actors.Subscribers;
 using Inspur.Domain.Sessions;
-using Inspur.Domain.Subscribers;
 using static Inspur.Domain.Sessions.SessionReplies;
-using static Inspur.Domain.Subscribers.SubscriberReplies;
 
 namespace Inspur.Host.Api;
 
@@ -17,14 +15,7 @@ public static partial class BossApi
     private static void MapSessions(RouteGroupBuilder group)
     {
         group.MapGet("/subscribers/{id}/sessions", async (string id, ISubscriberService subscribers, ISessionService sessions, CancellationToken ct) =>
-            !SubscriberId.IsValid(id)
-                ? InvalidId("id", id, "subscriber")
-                : await Guard(async () => await subscribers.GetAsync(new SubscriberId(id), ct) switch
-                {
-                    SubscriberView v => Results.Ok((await sessions.ListBySubscriberAsync(v.SubscriberId.Value, ct)).Select(SessionDto.Of)),
-                    SubscriberRejected r => Rejected(r.Reason, r.Message),
-                    var other => Unexpected(other),
-                }))
+            await Read(id, subscribers, async v => Results.Ok((await sessions.ListBySubscriberAsync(v.SubscriberId.Value, ct)).Select(SessionDto.Of)), ct))
             .WithSummary("List an account's active playback sessions")
             .Produces<IReadOnlyList<SessionDto>>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 

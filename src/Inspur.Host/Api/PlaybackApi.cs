@@ -59,27 +59,10 @@ public static class PlaybackApi
                 var authorization = await subscribers.AuthorizeAsync(claims.SubscriberId, asked.Channel, now, ct);
                 if (authorization.Denial is { } denial) return Denied(denial, claims.SubscriberId, asked.Channel);
 
-                var session = SessionId.New();
                 var subscriber = claims.SubscriberId.Value;
-                switch (await sessions.ReserveStreamAsync(subscriber, session, authorization.StreamLimit, ct))
-                {
-                    case StreamRefused refused:
-                        return Results.Problem(
-                            $"{subscriber} already plays {refused.Active.Count} stream(s), its limit is {refused.Limit}; stop one (POST /api/v1/sessions/{{id}}/stop) to play here",
-                            statusCode: StatusCodes.Status409Conflict, title: "Stream limit reached",
-                            extensions: new Dictionary<string, object?> { ["limit"] = refused.Limit, ["activeSessions"] = refused.Active.Select(s => s.Value).ToList() });
-                    case not StreamGranted:
-                        return Results.Problem("the stream count did not answer as expected", statusCode: StatusCodes.Status500InternalServerError);
-                }
-
                 var start = new SessionStart(subscriber, claims.DeviceId, new PlaybackContent(asked.Kind, asked.Channel.Value));
-                var reply = await sessions.StartAsync(session, start, asked.Position, ct);
-                if (reply is not SessionView view)
-                {
-                    sessions.ReleaseStream(subscriber, session);
-                    var message = reply is SessionRejected r ? r.Message : reply.GetType().Name;
-                    return Results.Problem(message, statusCode: StatusCodes.Status400BadRequest, title: "Playback not started");
-                }
+                var (view, problem) = await StartAsync(sessions, SessionId.New(), start, asked.Position, authorization.StreamLimit, ct);
+                if (view is null) return problem!;
 
                 // Tokens carry whole seconds and a revocation refuses those issued up to its instant: right after a resume, wait
                 // for the next second, so the URL granted now is not one the gate refuses.
@@ -95,6 +78,42 @@ public static class PlaybackApi
             });
         }).WithTags("playback");
         return app;
+    }
+
+    /// <summary>
+    /// Counts the session among the subscriber's streams, then starts it: the session, or the problem to answer. A stream
+    /// reserved for a session that did not start is given back, also when an ask fails (a timeout while shards move: the
+    /// limiter or the entity may have acted before the answer was lost), so the 503 a box retries does not hold one of the
+    /// account's streams until the lease runs out.
+    /// </summary>
+    internal static async Task<(SessionView? View, IResult? Problem)> StartAsync(ISessionService sessions, SessionId session, SessionStart start,
+        SessionPosition position, int streamLimit, CancellationToken ct)
+    {
+        var subscriber = start.SubscriberId;
+        try
+        {
+            switch (await sessions.ReserveStreamAsync(subscriber, session, streamLimit, ct))
+            {
+                case StreamRefused refused:
+                    return (null, Results.Problem(
+                        $"{subscriber} already plays {refused.Active.Count} stream(s), its limit is {refused.Limit}; stop one (POST /api/v1/sessions/{{id}}/stop) to play here",
+                        statusCode: StatusCodes.Status409Conflict, title: "Stream limit reached",
+                        extensions: new Dictionary<string, object?> { ["limit"] = refused.Limit, ["activeSessions"] = refused.Active.Select(s => s.Value).ToList() }));
+                case not StreamGranted:
+                    return (null, Results.Problem("the stream count did not answer as expected", statusCode: StatusCodes.Status500InternalServerError));
+            }
+
+            var reply = await sessions.StartAsync(session, start, position, ct);
+            if (reply is SessionView view) return (view, null);
+            sessions.ReleaseStream(subscriber, session);
+            var message = reply is SessionRejected r ? r.Message : reply.GetType().Name;
+            return (null, Results.Problem(message, statusCode: StatusCodes.Status400BadRequest, title: "Playback not started"));
+        }
+        catch
+        {
+            sessions.ReleaseStream(subscriber, session);
+            throw;
+        }
     }
 
     /// <summary>What a granted playback answers: the session, the URL to play (relative to this node) and its validity.</summary>

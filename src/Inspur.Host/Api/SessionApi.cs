@@ -24,8 +24,8 @@ public static class SessionApi
     {
         var group = app.MapGroup(Route).WithTags("sessions");
 
-        group.MapGet("/{id}", (string id, HttpContext http, CancellationToken ct) =>
-            Owned(http, id, (sessions, sessionId) => sessions.GetAsync(sessionId, ct), ct));
+        // The ownership check has read the session already: a GET answers that view.
+        group.MapGet("/{id}", (string id, HttpContext http, CancellationToken ct) => Owned(http, id, null, ct));
         group.MapPost("/{id}/pause", (string id, HttpContext http, CancellationToken ct) =>
             Owned(http, id, (sessions, sessionId) => sessions.PauseAsync(sessionId, ct), ct));
         group.MapPost("/{id}/resume", (string id, HttpContext http, CancellationToken ct) =>
@@ -77,11 +77,12 @@ public static class SessionApi
     }
 
     /// <summary>
-    /// Runs <paramref name="action"/> for the subscriber whose access token the request carries, on one of their own sessions:
-    /// 401 without a valid token (or one revoked, or of a removed device), 404 for a session that does not exist or is
-    /// another account's (which is not told apart, so session ids cannot be probed).
+    /// Runs <paramref name="action"/> for the subscriber whose access token the request carries, on one of their own sessions
+    /// (without one, answers the session as the ownership check read it): 401 without a valid token (or one revoked, or of a
+    /// removed device), 404 for a session that does not exist or is another account's (which is not told apart, so session
+    /// ids cannot be probed).
     /// </summary>
-    private static async Task<IResult> Owned(HttpContext http, string id, Func<ISessionService, SessionId, Task<ISessionReply>> action, CancellationToken ct)
+    private static async Task<IResult> Owned(HttpContext http, string id, Func<ISessionService, SessionId, Task<ISessionReply>>? action, CancellationToken ct)
     {
         var services = http.RequestServices;
         var time = services.GetRequiredService<TimeProvider>();
@@ -97,7 +98,7 @@ public static class SessionApi
                 return AuthApi.Denied(http, denial);
             if (await sessions.GetAsync(sessionId, ct) is not SessionView owned || owned.Start.SubscriberId != claims.SubscriberId.Value)
                 return Results.Problem($"{claims.SubscriberId} has no session {id}", statusCode: StatusCodes.Status404NotFound, title: "Session not found");
-            return ToResult(await action(sessions, sessionId));
+            return ToResult(action is null ? owned : await action(sessions, sessionId));
         });
     }
 

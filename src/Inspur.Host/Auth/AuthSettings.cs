@@ -31,10 +31,7 @@ public sealed record AuthSettings
     {
         var section = configuration.GetSection(Section);
         var (keys, ephemeral) = TokenKeys.Read(section, "access");
-        var lifetime = DefaultTokenLifetime;
-        if (section["TokenLifetime"] is { Length: > 0 } text &&
-            (!TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out lifetime) || lifetime <= TimeSpan.Zero || lifetime > TimeSpan.FromDays(90)))
-            throw new InvalidOperationException($"{Section}:TokenLifetime: '{text}' must be a time span between 00:00:01 and 90.00:00:00");
+        var lifetime = Span(section, "TokenLifetime", DefaultTokenLifetime, TimeSpan.FromSeconds(1), TimeSpan.FromDays(90));
         var activation = Span(section, "ActivationLifetime", DefaultActivationLifetime, TimeSpan.FromSeconds(1), MaxActivationLifetime);
         var interval = Span(section, "ActivationInterval", DefaultActivationInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
         if (interval >= activation) throw new InvalidOperationException($"{Section}:ActivationInterval must be shorter than {Section}:ActivationLifetime");
