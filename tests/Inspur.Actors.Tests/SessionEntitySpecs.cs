@@ -202,12 +202,12 @@ public sealed class SessionEntitySpecs
         var revocations = node.Services.GetRequiredService<PlaybackRevocationList>();
         var before = new PlaybackClaims(new SessionId("ses-a"), "acct-9", "stb-9", Live.Content, DateTimeOffset.UtcNow.AddSeconds(-10), DateTimeOffset.UtcNow.AddHours(1));
 
-        sessions.RevokeSubscriber("acct-9");
+        sessions.RevokeSubscriber("acct-9", DateTimeOffset.UtcNow);
 
         Assert.True(revocations.IsRevoked(before));
         Assert.False(revocations.IsRevoked(before with { IssuedAt = DateTimeOffset.UtcNow.AddSeconds(2) }));
         Assert.False(revocations.IsRevoked(before with { SubscriberId = "acct-8" }));
-        Assert.Throws<ArgumentException>(() => sessions.RevokeSubscriber("no/such"));
+        Assert.Throws<ArgumentException>(() => sessions.RevokeSubscriber("no/such", DateTimeOffset.UtcNow));
     }
 
     private static async Task<T> Eventually<T>(Func<Task<T?>> probe, string what) where T : class

@@ -106,7 +106,8 @@ public sealed class PlaybackApiSpecs(PlaybackApiFixture fixture) : IClassFixture
         Assert.Equal(16, (await Http.GetByteArrayAsync(key)).Length);
         Assert.StartsWith("/p/", key);
 
-        await fixture.Boss.JsonAsync(HttpMethod.Post, $"/subscribers/{id}/suspend", """{"reason":"unpaid"}""", PlaybackApiFixture.Key());
+        var suspendKey = PlaybackApiFixture.Key();
+        await fixture.Boss.JsonAsync(HttpMethod.Post, $"/subscribers/{id}/suspend", """{"reason":"unpaid"}""", suspendKey);
 
         // Revoked on this node as the suspend answered: the very next requests are refused.
         var refused = await ProblemAssert.IsProblemAsync(await Http.GetAsync(segment), HttpStatusCode.Forbidden);
@@ -119,6 +120,11 @@ public sealed class PlaybackApiSpecs(PlaybackApiFixture fixture) : IClassFixture
         // Granted right after the resume, the new URL plays (its token is issued after the revocation).
         var resumed = (await fixture.GrantedAsync(id)).GetProperty("url").GetString()!;
         var (segmentAgain, _) = await ObjectsAsync(resumed);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(segmentAgain)).StatusCode);
+
+        // The BOSS retries the old suspend (same idempotency key): the same receipt, and the revocation is the old one's,
+        // so the playback granted after the resume goes on.
+        await fixture.Boss.JsonAsync(HttpMethod.Post, $"/subscribers/{id}/suspend", """{"reason":"unpaid"}""", suspendKey);
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(segmentAgain)).StatusCode);
     }
 

@@ -123,6 +123,6 @@ public sealed class PlaybackStartSpecs : IAsyncLifetime
 
         public Task<IReadOnlyList<SessionView>> ListBySubscriberAsync(string subscriberId, CancellationToken ct = default) => real.ListBySubscriberAsync(subscriberId, ct);
 
-        public void RevokeSubscriber(string subscriberId) => real.RevokeSubscriber(subscriberId);
+        public void RevokeSubscriber(string subscriberId, DateTimeOffset at) => real.RevokeSubscriber(subscriberId, at);
     }
 }

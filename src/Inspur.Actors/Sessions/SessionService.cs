@@ -42,10 +42,10 @@ public interface ISessionService
     Task<IReadOnlyList<SessionView>> ListBySubscriberAsync(string subscriberId, CancellationToken ct = default);
 
     /// <summary>
-    /// Refuses every token of the subscriber issued up to now on every node within about a second (a suspend); each of its
-    /// sessions ends as revoked at its next refused request, or as idle.
+    /// Refuses every token of the subscriber issued up to <paramref name="at"/> (the suspend's own time) on every node within
+    /// about a second; each of its sessions ends as revoked at its next refused request, or as idle.
     /// </summary>
-    void RevokeSubscriber(string subscriberId);
+    void RevokeSubscriber(string subscriberId, DateTimeOffset at);
 
     /// <summary>
     /// Counts <paramref name="session"/> among the subscriber's concurrent streams if fewer than <paramref name="limit"/>
@@ -107,10 +107,10 @@ public sealed class SessionService(
             .ToList();
     }
 
-    public void RevokeSubscriber(string subscriberId)
+    public void RevokeSubscriber(string subscriberId, DateTimeOffset at)
     {
         if (!PartyId.IsValid(subscriberId)) throw new ArgumentException($"'{subscriberId}' is not a subscriber id", nameof(subscriberId));
-        var revoked = new PlaybackRevocations.SubscriberRevoked(subscriberId, DateTimeOffset.UtcNow);
+        var revoked = new PlaybackRevocations.SubscriberRevoked(subscriberId, at);
         // Here at once; elsewhere as soon as pub-sub delivers it.
         revocations.Apply(revoked);
         DistributedPubSub.Get(system).Mediator.Tell(new Publish(PlaybackRevocations.Topic, revoked));

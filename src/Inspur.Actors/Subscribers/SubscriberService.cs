@@ -71,8 +71,11 @@ public sealed class SubscriberService(
         }
 
         var reply = await subscribers.ActorRef.Ask<ISubscriberReply>(command, AskTimeout, ct);
-        // A suspended or closed account's playback stops everywhere (so does a BOSS token revocation): every node's gate refuses its tokens from now on.
-        if (reply is SubscriberReceipt && command is SuspendAccount or CloseAccount or RevokeTokens { EndPlayback: true }) sessions.RevokeSubscriber(command.SubscriberId.Value);
+        // A suspended or closed account's playback stops everywhere (so does a BOSS token revocation): every node's gate refuses
+        // its tokens issued up to the change. A retry gets the first receipt and revokes as of its time again (in case the first
+        // publication was lost), never as of now, which would end playback granted since (after a resume, say).
+        if (reply is SubscriberReceipt receipt && command is SuspendAccount or CloseAccount or RevokeTokens { EndPlayback: true })
+            sessions.RevokeSubscriber(command.SubscriberId.Value, receipt.At);
         if (reply is SubscriberReceipt { Replayed: false } && await GetAsync(command.SubscriberId, ct) is SubscriberView view)
             directory.ActorRef.Tell(new SubscriberDirectoryProjection.Observed(view));
         return reply;
