@@ -8,8 +8,8 @@ using Microsoft.Extensions.Configuration;
 namespace Inspur.Host.Tests;
 
 /// <summary>
-/// Request limits on a real node set low (1 a second, bursts of 2): a client looping on one playback token or one access
-/// token gets 429 with Retry-After as problem+json, while other tokens and the open routes are not held back.
+/// Request limits on a real node set low (1 a second, bursts of 2): a client looping on one playback token, one access
+/// token or the activation route gets 429 with Retry-After as problem+json, while other tokens and the open routes are not held back.
 /// </summary>
 public sealed class RateLimitSpecs : IAsyncLifetime
 {
@@ -24,6 +24,8 @@ public sealed class RateLimitSpecs : IAsyncLifetime
             ["Inspur:RateLimits:Media:Burst"] = "2",
             ["Inspur:RateLimits:Grant:PerSecond"] = "1",
             ["Inspur:RateLimits:Grant:Burst"] = "2",
+            ["Inspur:RateLimits:Activation:PerSecond"] = "1",
+            ["Inspur:RateLimits:Activation:Burst"] = "2",
         },
     });
 
@@ -71,8 +73,18 @@ public sealed class RateLimitSpecs : IAsyncLifetime
         }), HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task A_client_asking_for_activation_codes_in_a_loop_gets_429()
+    {
+        await AssertRefusedAsync(await FloodAsync(() => new HttpRequestMessage(HttpMethod.Post, RateLimits.ActivationRoute)
+        {
+            Content = new StringContent(ActivationClient.Box, Encoding.UTF8, "application/json"),
+        }), HttpStatusCode.Created);
+    }
+
     [Theory]
     [InlineData("Media:PerSecond", "-1")]
+    [InlineData("Activation:Burst", "x")]
     [InlineData("Media:PerSecond", "many")]
     [InlineData("Grant:Burst", "1.5")]
     [InlineData("Grant:PerSecond", "2000000")]

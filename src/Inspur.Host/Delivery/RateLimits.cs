@@ -12,8 +12,10 @@ public sealed record RateLimit(int PerSecond, int Burst)
 
 /// <summary>
 /// Per-client request limits, read from <c>Inspur:RateLimits</c>: <c>Media</c> for everything fetched through one playback
-/// token (<c>/p/{token}/…</c>: playlists, segments, keys), <c>Grant</c> for <c>POST /api/v1/playback</c> per access token.
-/// The defaults are far above what a player does (a segment and a playlist every couple of seconds) and stop a looping
+/// token (<c>/p/{token}/…</c>: playlists, segments, keys), <c>Grant</c> for <c>POST /api/v1/playback</c> per access token,
+/// <c>Activation</c> for <c>POST /api/v1/auth/activation</c> (asking for a code, which needs no sign-in) per client address.
+/// The defaults are far above what a player does (a segment and a playlist every couple of seconds; a set-top box asks for
+/// a code at first boot and when one expires, a building of them behind one address a few a second) and stop a looping
 /// or abusive client long before it hurts other viewers.
 /// </summary>
 public sealed record RateLimitSettings
@@ -22,11 +24,18 @@ public sealed record RateLimitSettings
 
     public RateLimit Grant { get; init; } = new(5, 20);
 
+    public RateLimit Activation { get; init; } = new(2, 30);
+
     public static RateLimitSettings Read(IConfiguration configuration)
     {
         var section = configuration.GetSection("Inspur:RateLimits");
         var defaults = new RateLimitSettings();
-        return new RateLimitSettings { Media = Read(section, "Media", defaults.Media), Grant = Read(section, "Grant", defaults.Grant) };
+        return new RateLimitSettings
+        {
+            Media = Read(section, "Media", defaults.Media),
+            Grant = Read(section, "Grant", defaults.Grant),
+            Activation = Read(section, "Activation", defaults.Activation),
+        };
     }
 
     private static RateLimit Read(IConfigurationSection section, string name, RateLimit fallback)
@@ -49,6 +58,8 @@ public static class RateLimits
 {
     public const string GrantRoute = "/api/v1/playback";
 
+    public const string ActivationRoute = "/api/v1/auth/activation";
+
     public static IServiceCollection AddInspurRateLimits(this IServiceCollection services, RateLimitSettings settings)
     {
         services.AddSingleton(settings);
@@ -69,7 +80,7 @@ public static class RateLimits
         });
     }
 
-    /// <summary>One bucket per playback token for media, per access token for grants; nothing else is limited here.</summary>
+    /// <summary>One bucket per playback token for media, per access token for grants, per client address for activation codes; nothing else is limited here.</summary>
     private static RateLimitPartition<string> Partition(HttpContext http, RateLimitSettings settings)
     {
         var path = http.Request.Path.Value ?? "";
@@ -82,6 +93,9 @@ public static class RateLimits
 
         if (settings.Grant.Enabled && HttpMethods.IsPost(http.Request.Method) && string.Equals(path, GrantRoute, StringComparison.OrdinalIgnoreCase))
             return Bucket("grant:" + http.Request.Headers.Authorization.ToString(), settings.Grant);
+        // Each code asked for is held in memory until it expires; a client flooding the open route would fill it.
+        if (settings.Activation.Enabled && HttpMethods.IsPost(http.Request.Method) && string.Equals(path, ActivationRoute, StringComparison.OrdinalIgnoreCase))
+            return Bucket("activation:" + http.Connection.RemoteIpAddress, settings.Activation);
         return RateLimitPartition.GetNoLimiter("");
     }
 
