@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Inspur.Host.Auth;
 using Inspur.Testing;
 
 namespace Inspur.Host.Tests;
@@ -212,6 +213,42 @@ public sealed class SubscriberSignInSpecs(SignInNodeFixture fixture) : IClassFix
         // Another account is not affected.
         await Open("auth-throttle-2");
         await SignedIn("auth-throttle-2", "correct horse", Phone());
+    }
+
+    [Fact]
+    public async Task Parallel_wrong_guesses_cannot_all_pass_the_throttle_check()
+    {
+        const string id = "auth-parallel";
+        await Open(id);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => SignInAsync(id, $"guess-{i:D4}", Phone())));
+
+        // Each guess is counted before its password is checked: at most five are judged, the rest are throttled.
+        var statuses = responses.Select(r => r.StatusCode).ToList();
+        Assert.All(statuses, s => Assert.Contains(s, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests }));
+        Assert.InRange(statuses.Count(s => s == HttpStatusCode.Unauthorized), 1, SignInThrottle.MaxFailures);
+        foreach (var response in responses) response.Dispose();
+        using var throttled = await SignInAsync(id, "correct horse", Phone());
+        await ProblemAssert.IsProblemAsync(throttled, HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task A_right_sign_in_forgets_the_failures_before_it()
+    {
+        const string id = "auth-forgets";
+        await Open(id);
+        for (var i = 0; i < SignInThrottle.MaxFailures - 1; i++)
+        {
+            using var wrong = await SignInAsync(id, $"guess-{i:D4}", Phone());
+            await ProblemAssert.IsProblemAsync(wrong, HttpStatusCode.Unauthorized);
+        }
+
+        await SignedIn(id, "correct horse", Phone());
+        // Four failures forgotten, and the right attempt itself not counted: four more wrong ones are still judged.
+        for (var i = 0; i < SignInThrottle.MaxFailures - 1; i++)
+        {
+            using var wrong = await SignInAsync(id, $"again-{i:D4}", Phone());
+            await ProblemAssert.IsProblemAsync(wrong, HttpStatusCode.Unauthorized);
+        }
     }
 
     public static TheoryData<string, string> BadSignIns() => new()

@@ -54,6 +54,9 @@ public interface IFailureThrottle
 
     Task<ThrottleStatus> FailedAsync(string key, ThrottleLimit limit, CancellationToken ct = default);
 
+    /// <summary>Counts an attempt as a failure unless the key is at its limit (<see cref="TryAttempt"/>); the status before it.</summary>
+    Task<ThrottleStatus> AttemptAsync(string key, ThrottleLimit limit, CancellationToken ct = default);
+
     /// <summary>Forgets the key's failures; fire and forget.</summary>
     void Succeeded(string key);
 }
@@ -68,6 +71,9 @@ public sealed class FailureThrottle(IRequiredActor<FailureThrottleActor> throttl
 
     public Task<ThrottleStatus> FailedAsync(string key, ThrottleLimit limit, CancellationToken ct = default) =>
         throttles.ActorRef.Ask<ThrottleStatus>(new RecordFailure(key, limit), AskTimeout, ct);
+
+    public Task<ThrottleStatus> AttemptAsync(string key, ThrottleLimit limit, CancellationToken ct = default) =>
+        throttles.ActorRef.Ask<ThrottleStatus>(new TryAttempt(key, limit), AskTimeout, ct);
 
     public void Succeeded(string key) => throttles.ActorRef.Tell(new ClearFailures(key));
 }

@@ -25,10 +25,15 @@ public sealed class FailureThrottleActor : ReceiveActor, IWithTimers
         });
         Receive<RecordFailure>(failure =>
         {
-            _limit = failure.Limit;
-            _window = _window.Add(DateTimeOffset.UtcNow, failure.Limit);
+            Count(failure.Limit);
             Sender.Tell(Status(failure.Key, failure.Limit));
-            Timers.StartSingleTimer(nameof(Forget), Forget.Instance, failure.Limit.Window + TimeSpan.FromSeconds(1));
+        });
+        Receive<TryAttempt>(attempt =>
+        {
+            var before = Status(attempt.Key, attempt.Limit);
+            if (before.RetryAfter is null) Count(attempt.Limit);
+            else if (_window.Failures.Count == 0) Stop();
+            Sender.Tell(before);
         });
         Receive<ClearFailures>(_ =>
         {
@@ -48,6 +53,13 @@ public sealed class FailureThrottleActor : ReceiveActor, IWithTimers
         var now = DateTimeOffset.UtcNow;
         _window = _window.Current(now, limit);
         return new ThrottleStatus(key, _window.Failures.Count, _window.RetryAfter(now, limit));
+    }
+
+    private void Count(ThrottleLimit limit)
+    {
+        _limit = limit;
+        _window = _window.Add(DateTimeOffset.UtcNow, limit);
+        Timers.StartSingleTimer(nameof(Forget), Forget.Instance, limit.Window + TimeSpan.FromSeconds(1));
     }
 
     private void Stop() => Context.Parent.Tell(new Passivate(PoisonPill.Instance));

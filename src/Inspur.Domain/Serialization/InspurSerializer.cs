@@ -151,6 +151,7 @@ public sealed class InspurSerializer : SerializerWithStringManifest
         ["throttle-check.v1"] = typeof(ThrottleProtocol.CheckThrottle),
         ["throttle-record-failure.v1"] = typeof(ThrottleProtocol.RecordFailure),
         ["throttle-clear.v1"] = typeof(ThrottleProtocol.ClearFailures),
+        ["throttle-try-attempt.v1"] = typeof(ThrottleProtocol.TryAttempt),
         ["throttle-status.v1"] = typeof(ThrottleProtocol.ThrottleStatus),
         ["product-define.v1"] = typeof(ProductCatalogProtocol.DefineProduct),
         ["product-get.v1"] = typeof(ProductCatalogProtocol.GetProduct),

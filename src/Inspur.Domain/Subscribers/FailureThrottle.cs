@@ -20,6 +20,14 @@ public static class ThrottleProtocol
     /// <summary>Counts a failure now and answers the status after it.</summary>
     public sealed record RecordFailure(string Key, ThrottleLimit Limit) : IThrottleMessage;
 
+    /// <summary>
+    /// An attempt that may fail (a sign-in): refused when the key is at its limit (the status answered has a
+    /// <see cref="ThrottleStatus.RetryAfter"/> and nothing is counted), otherwise counted as a failure at once and answered
+    /// with the status before it; a success forgets it with <see cref="ClearFailures"/>. Counting before the outcome is
+    /// known is what stops parallel guesses from all passing one check.
+    /// </summary>
+    public sealed record TryAttempt(string Key, ThrottleLimit Limit) : IThrottleMessage;
+
     /// <summary>Forgets the key's failures (a success); no answer.</summary>
     public sealed record ClearFailures(string Key) : IThrottleMessage;
 

@@ -53,8 +53,7 @@ public static class AuthApi
 
         return await Guard(async () =>
         {
-            var (wait, hasFailures) = await throttle.CheckAsync(account!, ct);
-            if (wait is { } retryAfter)
+            if (await throttle.AttemptAsync(account!, ct) is { } retryAfter)
             {
                 var seconds = SignInThrottle.RetryAfterSeconds(http, retryAfter);
                 return Problem(StatusCodes.Status429TooManyRequests, "Too many failed sign-ins",
@@ -65,13 +64,13 @@ public static class AuthApi
             var facts = await service.GetSignInAsync(id, ct);
             var stored = facts.Exists ? password is not null ? facts.Password : facts.Pin : null;
             var matches = (stored ?? Decoy.Value).Matches(password ?? pin!) && stored is not null;
+            // A wrong guess was counted by the attempt already.
             if (!matches)
             {
-                await throttle.FailedAsync(account!, ct);
                 return SubscriberAuthentication.Unauthorized(http, "Sign-in failed", "the account, password or pin is wrong", "invalid_grant");
             }
 
-            if (hasFailures) throttle.Succeeded(account!);
+            throttle.Succeeded(account!);
             if (facts.Status != SubscriberStatus.Active) return Inactive(facts.Status);
             if (facts.Devices.FirstOrDefault(d => d.DeviceId == device.DeviceId) is not { } known)
             {

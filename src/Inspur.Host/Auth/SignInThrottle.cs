@@ -7,7 +7,8 @@ namespace Inspur.Host.Auth;
 /// The throttles of the auth API, counted across the cluster by the <c>auth-throttle</c> entity of each key, whichever node saw
 /// the failure: sign-in refuses an account after <see cref="MaxFailures"/> wrong credentials within <see cref="Window"/>;
 /// activation confirmation refuses a subscriber after <see cref="ActivationPerSubscriber"/> wrong codes, and everyone after
-/// <see cref="ActivationOverall"/>. The happy path costs one ask (the check) and nothing more when the key had no failures.
+/// <see cref="ActivationOverall"/>. A sign-in costs one ask (the attempt, counted before the password is checked) and, when
+/// right, one message forgetting it; a confirmation one ask (the check) and nothing more when the key had no failures.
 /// </summary>
 public sealed class SignInThrottle(IFailureThrottle throttle)
 {
@@ -22,15 +23,13 @@ public sealed class SignInThrottle(IFailureThrottle throttle)
 
     public static string ActivationKey(SubscriberId subscriber) => "activation-" + subscriber.Value;
 
-    /// <summary>How long the account must wait, or null when it may try now; with whether it has failures to forget on success.</summary>
-    public async Task<(TimeSpan? RetryAfter, bool HasFailures)> CheckAsync(string account, CancellationToken ct)
-    {
-        var status = await throttle.CheckAsync(SignInKey(account), SignIn, ct);
-        return (status.RetryAfter, status.Failures > 0);
-    }
+    /// <summary>
+    /// How long the account must wait, or null when it may try now, in which case the try already counts as a failure until
+    /// <see cref="Succeeded"/> forgets it: parallel wrong guesses cannot all pass one check before any failure is counted.
+    /// </summary>
+    public async Task<TimeSpan?> AttemptAsync(string account, CancellationToken ct) => (await throttle.AttemptAsync(SignInKey(account), SignIn, ct)).RetryAfter;
 
-    public Task FailedAsync(string account, CancellationToken ct) => throttle.FailedAsync(SignInKey(account), SignIn, ct);
-
+    /// <summary>Right credentials: the account's failures, this attempt's included, are forgotten.</summary>
     public void Succeeded(string account) => throttle.Succeeded(SignInKey(account));
 
     /// <summary>How long the subscriber must wait before confirming another code (the longer of its own and the overall throttle), or null.</summary>
