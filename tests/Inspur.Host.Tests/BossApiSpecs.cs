@@ -83,12 +83,20 @@ public sealed class BossNodeFixture : IAsyncLifetime
     }
 }
 
+/// <summary>The BOSS API specs and its OpenAPI document's specs: subscribers of their own ids on one node.</summary>
+[CollectionDefinition(Name)]
+public sealed class BossNodeCollection : ICollectionFixture<BossNodeFixture>
+{
+    public const string Name = "boss node";
+}
+
 /// <summary>
 /// The BOSS API on real nodes over real HTTP: the whole flow (product → open → order → entitled → suspend → refused → resume →
 /// cancel) on SQLite and PostgreSQL; one idempotency key sent 50 times at once writes one event; bad signatures, stale
 /// timestamps, replays, missing keys, malformed JSON, unknown ids and conflicts are problems that persist nothing.
 /// </summary>
-public sealed class BossApiSpecs(BossNodeFixture fixture) : IClassFixture<BossNodeFixture>
+[Collection(BossNodeCollection.Name)]
+public sealed class BossApiSpecs(BossNodeFixture fixture)
 {
     private BossClient Boss => new(fixture.Node);
 

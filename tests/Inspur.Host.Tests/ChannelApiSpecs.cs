@@ -8,7 +8,8 @@ using Inspur.Testing;
 namespace Inspur.Host.Tests;
 
 /// <summary><c>/api/v1/channels</c> over real HTTP against a real node: the happy path and every bad input.</summary>
-public sealed class ChannelApiSpecs(NodeFixture fixture) : IClassFixture<NodeFixture>
+[Collection(NodeCollection.Name)]
+public sealed class ChannelApiSpecs(NodeFixture fixture)
 {
     private HttpClient Http => fixture.Node.Http;
 

@@ -8,7 +8,8 @@ using Inspur.Testing;
 namespace Inspur.Host.Tests;
 
 /// <summary><c>/api/v1/epg</c> over real HTTP against a real node: XMLTV upload and URL sources, grid, now/next, programmes and bad input.</summary>
-public sealed class EpgApiSpecs(NodeFixture fixture) : IClassFixture<NodeFixture>
+[Collection(NodeCollection.Name)]
+public sealed class EpgApiSpecs(NodeFixture fixture)
 {
     private static readonly DateTimeOffset Day = new(DateTimeOffset.UtcNow.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
     private static readonly string DayText = Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -11,7 +11,8 @@ namespace Inspur.Host.Tests;
 /// answers 401 unsigned; the Idempotency-Key header is documented exactly where the node refuses a request without one; a
 /// documented request body has exactly the fields the handler accepts, as its own "unknown field" answer lists them.
 /// </summary>
-public sealed class OpenApiSpecs(BossNodeFixture fixture) : IClassFixture<BossNodeFixture>
+[Collection(BossNodeCollection.Name)]
+public sealed class OpenApiSpecs(BossNodeFixture fixture)
 {
     private const string Probe = "openapi-probe";
 

@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace Inspur.Host.Tests;
 
 /// <summary>/healthz, /readyz and /metrics of a running node.</summary>
-public sealed class OpsSurfaceSpecs(NodeFixture fixture) : IClassFixture<NodeFixture>
+[Collection(NodeCollection.Name)]
+public sealed class OpsSurfaceSpecs(NodeFixture fixture)
 {
     private HttpClient Http => fixture.Node.Http;
 

@@ -68,7 +68,15 @@ public sealed class PlaybackApiFixture : IAsyncLifetime
     public static string Key() => Viewers.Key();
 }
 
-public sealed class PlaybackApiSpecs(PlaybackApiFixture fixture) : IClassFixture<PlaybackApiFixture>
+/// <summary>The playback API and session kick specs: accounts of their own ids on one node with the encrypted channel.</summary>
+[CollectionDefinition(Name)]
+public sealed class PlaybackApiCollection : ICollectionFixture<PlaybackApiFixture>
+{
+    public const string Name = "playback api node";
+}
+
+[Collection(PlaybackApiCollection.Name)]
+public sealed class PlaybackApiSpecs(PlaybackApiFixture fixture)
 {
     private HttpClient Http => fixture.Node.Http;
 

@@ -7,15 +7,12 @@ using Microsoft.Extensions.Configuration;
 
 namespace Inspur.Host.Tests;
 
-/// <summary>
-/// Request limits on a real node set low (1 a second, bursts of 2): a client looping on one playback token, one access
-/// token or the activation route gets 429 with Retry-After as problem+json, while other tokens and the open routes are not held back.
-/// </summary>
-public sealed class RateLimitSpecs : IAsyncLifetime
+/// <summary>One node with request limits set low (1 a second, bursts of 2), shared by the rate limit specs: each spec floods its own tokens.</summary>
+public sealed class RateLimitNodeFixture : IAsyncLifetime
 {
-    private HostProcess _node = null!;
+    public HostProcess Node { get; private set; } = null!;
 
-    public async Task InitializeAsync() => _node = await HostProcess.StartAsync(new HostOptions
+    public async Task InitializeAsync() => Node = await HostProcess.StartAsync(new HostOptions
     {
         DataDir = Repo.TempDir("rate-limits"),
         Settings = new Dictionary<string, string>
@@ -29,11 +26,20 @@ public sealed class RateLimitSpecs : IAsyncLifetime
         },
     });
 
-    public async Task DisposeAsync() => await _node.DisposeAsync();
+    public async Task DisposeAsync() => await Node.DisposeAsync();
+}
+
+/// <summary>
+/// Request limits on a real node set low (1 a second, bursts of 2): a client looping on one playback token, one access
+/// token or the activation route gets 429 with Retry-After as problem+json, while other tokens and the open routes are not held back.
+/// </summary>
+public sealed class RateLimitSpecs(RateLimitNodeFixture fixture) : IClassFixture<RateLimitNodeFixture>
+{
+    private HostProcess Node => fixture.Node;
 
     /// <summary>Twenty requests at once: two pass the burst and at most one more per second; the statuses they got.</summary>
     private async Task<List<HttpResponseMessage>> FloodAsync(Func<HttpRequestMessage> request) =>
-        [.. await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _node.Http.SendAsync(request())))];
+        [.. await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Node.Http.SendAsync(request())))];
 
     private static async Task AssertRefusedAsync(IEnumerable<HttpResponseMessage> responses, HttpStatusCode passed)
     {
@@ -58,7 +64,7 @@ public sealed class RateLimitSpecs : IAsyncLifetime
         await AssertRefusedAsync(await FloodAsync(() => new HttpRequestMessage(HttpMethod.Get, $"/p/looping-token{media}")), HttpStatusCode.Forbidden);
 
         // The gate still judges other tokens: this one is not held back by the first one's bucket.
-        await ProblemAssert.IsProblemAsync(await _node.Http.GetAsync($"/p/another-token{media}"), HttpStatusCode.Forbidden);
+        await ProblemAssert.IsProblemAsync(await Node.Http.GetAsync($"/p/another-token{media}"), HttpStatusCode.Forbidden);
         // What is not fetched through a token is not limited here.
         Assert.All(await FloodAsync(() => new HttpRequestMessage(HttpMethod.Get, "/live")), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
     }

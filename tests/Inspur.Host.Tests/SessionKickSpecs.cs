@@ -11,7 +11,8 @@ namespace Inspur.Host.Tests;
 /// retried kick answers the same; kicking what ended otherwise, an unknown or malformed session, or listing an unknown or
 /// malformed account is a problem that changes nothing.
 /// </summary>
-public sealed class SessionKickSpecs(PlaybackApiFixture fixture) : IClassFixture<PlaybackApiFixture>
+[Collection(PlaybackApiCollection.Name)]
+public sealed class SessionKickSpecs(PlaybackApiFixture fixture)
 {
     private HttpClient Http => fixture.Node.Http;
 
