@@ -210,8 +210,16 @@ cmd_start() {
       cd "$RUN_DIR"
       exec nohup dotnet "${args[@]}" </dev/null >"$log" 2>&1
     ) &
-    echo $! >"$(pid_file "$node")"
-    say "started node-$node (pid $!), log $log"
+    local pid=$!
+    echo "$pid" >"$(pid_file "$node")"
+    # The subshell execs the host a moment later; until then its command line is this script's, which the readiness
+    # loop below would take for a node that exited. Wait for the exec (or the end) first.
+    local tries=0
+    while kill -0 "$pid" 2>/dev/null && ! is_host_process "$pid" && [ "$tries" -lt 200 ]; do
+      sleep 0.05
+      tries=$((tries + 1))
+    done
+    say "started node-$node (pid $pid), log $log"
   done
 
   say "waiting up to ${START_TIMEOUT}s until the three nodes answer /readyz"
