@@ -101,6 +101,20 @@ public sealed class SessionApiSpecs(PlaybackNodeFixture fixture)
     }
 
     [Theory]
+    [InlineData("GET", "/api/v1/sessions/Not_An_Id", null)]
+    [InlineData("POST", "/api/v1/sessions/ses-nobody/seek", "{}")]
+    [InlineData("POST", "/api/v1/sessions/ses-nobody/stop", """{"reason":"bored"}""")]
+    [InlineData("POST", "/api/v1/sessions/ses-nobody/rate", "not json")]
+    public async Task Without_a_token_a_bad_id_or_body_is_a_401_first(string method, string path, string? body)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : Json(body) };
+        using var response = await Http.SendAsync(request);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Theory]
     [InlineData("seek", null)]
     [InlineData("seek", "{}")]
     [InlineData("seek", """{"behindLive":10,"position":"2026-11-30T20:00:00Z"}""")]

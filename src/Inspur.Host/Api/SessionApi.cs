@@ -20,9 +20,23 @@ public static class SessionApi
 
     private static readonly string[] SeekFields = ["behindLive", "position"];
 
+    /// <summary>Where the group's filter leaves the authenticated subscriber for <see cref="Owned"/>.</summary>
+    private static readonly object ClaimsItem = new();
+
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Route).WithTags("sessions");
+        // Who asks comes first: without a valid access token every route is a 401, whatever its id or body.
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var services = http.RequestServices;
+            if (!SubscriberAuthentication.TryAuthenticate(http, services.GetRequiredService<AuthSettings>(), services.GetRequiredService<TimeProvider>().GetUtcNow(),
+                    out var claims, out var unauthorized))
+                return unauthorized;
+            http.Items[ClaimsItem] = claims;
+            return await next(context);
+        });
 
         // The ownership check has read the session already: a GET answers that view.
         group.MapGet("/{id}", (string id, HttpContext http, CancellationToken ct) => Owned(http, id, null, ct));
@@ -85,9 +99,7 @@ public static class SessionApi
     private static async Task<IResult> Owned(HttpContext http, string id, Func<ISessionService, SessionId, Task<ISessionReply>>? action, CancellationToken ct)
     {
         var services = http.RequestServices;
-        var time = services.GetRequiredService<TimeProvider>();
-        if (!SubscriberAuthentication.TryAuthenticate(http, services.GetRequiredService<AuthSettings>(), time.GetUtcNow(), out var claims, out var unauthorized))
-            return unauthorized;
+        var claims = (SubscriberClaims)http.Items[ClaimsItem]!;
         if (!SessionId.IsValid(id)) return InvalidId(id);
         var sessions = services.GetRequiredService<ISessionService>();
         var sessionId = new SessionId(id);
