@@ -247,6 +247,7 @@ public sealed class InspurSerializerSpecs : IDisposable
         new ThrottleProtocol.RecordFailure("sign-in-boss-0001", new ThrottleLimit(5, TimeSpan.FromMinutes(15))),
         new ThrottleProtocol.ClearFailures("sign-in-boss-0001"),
         new ThrottleProtocol.TryAttempt("sign-in-boss-0001", new ThrottleLimit(5, TimeSpan.FromMinutes(15))),
+        new ThrottleProtocol.ForgetAttempt("activation-boss-0001"),
         new ThrottleProtocol.ThrottleStatus("sign-in-boss-0001", 5, TimeSpan.FromSeconds(899)),
     ];
 

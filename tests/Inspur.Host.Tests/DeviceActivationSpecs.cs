@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Inspur.Host.Auth;
 using Inspur.Testing;
 
 namespace Inspur.Host.Tests;
@@ -300,6 +301,37 @@ public sealed class DeviceActivationSpecs(ActivationNodeFixture fixture) : IClas
         using var other = await Client.ConfirmCodeAsync(await Client.PhoneAsync("act-guess-2"), code);
         Assert.True(other.StatusCode == HttpStatusCode.OK, await other.Content.ReadAsStringAsync());
         Assert.Equal(2L, fixture.JournalEvents(id));
+    }
+
+    [Fact]
+    public async Task Parallel_wrong_codes_of_one_subscriber_cannot_all_pass_its_throttle()
+    {
+        const string id = "act-parallel";
+        await Client.OpenAsync(id);
+        var phone = await Client.PhoneAsync(id);
+        var (code, _, _) = await Client.BeginAsync("""{"deviceId":"stb-20","kind":"stb","serial":"SN-20"}""");
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Client.ConfirmCodeAsync(phone, WrongCode(code, i % 5))));
+
+        // Each try counts before its code is looked up: at most five are judged, the rest are throttled.
+        var statuses = responses.Select(r => r.StatusCode).ToList();
+        foreach (var response in responses) response.Dispose();
+        Assert.All(statuses, s => Assert.Contains(s, new[] { HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests }));
+        Assert.InRange(statuses.Count(s => s == HttpStatusCode.NotFound), 1, SignInThrottle.ActivationPerSubscriber.MaxFailures);
+    }
+
+    [Fact]
+    public async Task Right_codes_do_not_count_against_the_subscriber()
+    {
+        const string id = "act-many-boxes";
+        await Client.OpenAsync(id, deviceLimit: 10);
+        var phone = await Client.PhoneAsync(id);
+        // More boxes than wrong codes are allowed: each try counts until its code proves right, then is taken back.
+        for (var i = 0; i <= SignInThrottle.ActivationPerSubscriber.MaxFailures; i++)
+        {
+            var (code, _, _) = await Client.BeginAsync($$"""{"deviceId":"stb-m{{i}}","kind":"stb","serial":"SN-M{{i}}"}""");
+            using var confirmed = await Client.ConfirmCodeAsync(phone, code);
+            Assert.True(confirmed.StatusCode == HttpStatusCode.OK, $"box {i}: {(int)confirmed.StatusCode} {await confirmed.Content.ReadAsStringAsync()}");
+        }
     }
 
     public static TheoryData<string, string, string> BadBoxes() => new()

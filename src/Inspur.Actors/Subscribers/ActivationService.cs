@@ -59,6 +59,9 @@ public interface IFailureThrottle
 
     /// <summary>Forgets the key's failures; fire and forget.</summary>
     void Succeeded(string key);
+
+    /// <summary>Takes back the attempt counted last (<see cref="ForgetAttempt"/>); fire and forget.</summary>
+    void NotAFailure(string key);
 }
 
 /// <summary><see cref="IFailureThrottle"/> over the <c>auth-throttle</c> shard region.</summary>
@@ -76,4 +79,6 @@ public sealed class FailureThrottle(IRequiredActor<FailureThrottleActor> throttl
         throttles.ActorRef.Ask<ThrottleStatus>(new TryAttempt(key, limit), AskTimeout, ct);
 
     public void Succeeded(string key) => throttles.ActorRef.Tell(new ClearFailures(key));
+
+    public void NotAFailure(string key) => throttles.ActorRef.Tell(new ForgetAttempt(key));
 }

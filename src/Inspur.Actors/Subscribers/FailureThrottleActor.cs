@@ -35,6 +35,11 @@ public sealed class FailureThrottleActor : ReceiveActor, IWithTimers
             else if (_window.Failures.Count == 0) Stop();
             Sender.Tell(before);
         });
+        Receive<ForgetAttempt>(_ =>
+        {
+            _window = _window.WithoutNewest();
+            if (_window.Failures.Count == 0) Stop();
+        });
         Receive<ClearFailures>(_ =>
         {
             _window = FailureWindow.Empty;

@@ -152,6 +152,7 @@ public sealed class InspurSerializer : SerializerWithStringManifest
         ["throttle-record-failure.v1"] = typeof(ThrottleProtocol.RecordFailure),
         ["throttle-clear.v1"] = typeof(ThrottleProtocol.ClearFailures),
         ["throttle-try-attempt.v1"] = typeof(ThrottleProtocol.TryAttempt),
+        ["throttle-forget-attempt.v1"] = typeof(ThrottleProtocol.ForgetAttempt),
         ["throttle-status.v1"] = typeof(ThrottleProtocol.ThrottleStatus),
         ["product-define.v1"] = typeof(ProductCatalogProtocol.DefineProduct),
         ["product-get.v1"] = typeof(ProductCatalogProtocol.GetProduct),

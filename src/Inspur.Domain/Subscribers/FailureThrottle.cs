@@ -28,6 +28,9 @@ public static class ThrottleProtocol
     /// </summary>
     public sealed record TryAttempt(string Key, ThrottleLimit Limit) : IThrottleMessage;
 
+    /// <summary>Takes back the newest failure: an attempt that turned out not to be a wrong guess (a right activation code); no answer.</summary>
+    public sealed record ForgetAttempt(string Key) : IThrottleMessage;
+
     /// <summary>Forgets the key's failures (a success); no answer.</summary>
     public sealed record ClearFailures(string Key) : IThrottleMessage;
 
@@ -51,6 +54,9 @@ public sealed record FailureWindow(IReadOnlyList<DateTimeOffset> Failures)
 
     public FailureWindow Add(DateTimeOffset now, ThrottleLimit limit) =>
         new(Current(now, limit).Failures.Append(now).TakeLast(Math.Max(1, limit.MaxFailures)).ToList());
+
+    /// <summary>Without the newest failure.</summary>
+    public FailureWindow WithoutNewest() => Failures.Count == 0 ? this : new(Failures.Take(Failures.Count - 1).ToList());
 
     /// <summary>When the newest failure leaves the window (then nothing is left to remember), or null when empty.</summary>
     public DateTimeOffset? EmptyAt(ThrottleLimit limit) => Failures.Count == 0 ? null : Failures[^1] + limit.Window;

@@ -63,14 +63,14 @@ public static class ActivationApi
         return await Guard(async () =>
         {
             if (await subscribers.CheckAccessAsync(claims, ct) is { } denial) return AuthApi.Denied(http, denial);
-            if (await throttle.ActivationRetryAfterAsync(claims.SubscriberId, ct) is { } wait)
+            if (await throttle.ActivationAttemptAsync(claims.SubscriberId, ct) is { } wait)
             {
                 var seconds = SignInThrottle.RetryAfterSeconds(http, wait);
                 return Problem(StatusCodes.Status429TooManyRequests, "Too many wrong codes", $"too many wrong activation codes; retry after {seconds} s", "slow_down");
             }
 
             var reply = await activations.ConfirmAsync(code!, claims.SubscriberId, null, ct);
-            if (reply is ActivationRefused { Reason: ActivationRefusal.Unknown }) await throttle.ActivationFailedAsync(claims.SubscriberId, ct);
+            await throttle.ActivationResultAsync(claims.SubscriberId, reply is ActivationRefused { Reason: ActivationRefusal.Unknown }, ct);
             return Confirmed(http, reply);
         });
     }

@@ -32,17 +32,28 @@ public sealed class SignInThrottle(IFailureThrottle throttle)
     /// <summary>Right credentials: the account's failures, this attempt's included, are forgotten.</summary>
     public void Succeeded(string account) => throttle.Succeeded(SignInKey(account));
 
-    /// <summary>How long the subscriber must wait before confirming another code (the longer of its own and the overall throttle), or null.</summary>
-    public async Task<TimeSpan?> ActivationRetryAfterAsync(SubscriberId subscriber, CancellationToken ct)
+    /// <summary>
+    /// How long the subscriber must wait before confirming another code (the longer of its own and the overall throttle), or
+    /// null when it may try now; then the try already counts as one of its wrong codes until <see cref="ActivationResultAsync"/>
+    /// says otherwise, so parallel wrong codes of one subscriber cannot all pass its check (nor, together, trip the overall limit).
+    /// </summary>
+    public async Task<TimeSpan?> ActivationAttemptAsync(SubscriberId subscriber, CancellationToken ct)
     {
-        var own = throttle.CheckAsync(ActivationKey(subscriber), ActivationPerSubscriber, ct);
+        var own = throttle.AttemptAsync(ActivationKey(subscriber), ActivationPerSubscriber, ct);
         var all = throttle.CheckAsync(ActivationOverallKey, ActivationOverall, ct);
-        var waits = (await Task.WhenAll(own, all)).Select(s => s.RetryAfter).OfType<TimeSpan>().ToList();
+        var (mine, everyone) = (await own, await all);
+        // Refused overall, the subscriber's try was not judged: it is not one of its wrong codes.
+        if (mine.RetryAfter is null && everyone.RetryAfter is not null) throttle.NotAFailure(ActivationKey(subscriber));
+        var waits = new[] { mine.RetryAfter, everyone.RetryAfter }.OfType<TimeSpan>().ToList();
         return waits.Count == 0 ? null : waits.Max();
     }
 
-    public Task ActivationFailedAsync(SubscriberId subscriber, CancellationToken ct) =>
-        Task.WhenAll(throttle.FailedAsync(ActivationKey(subscriber), ActivationPerSubscriber, ct), throttle.FailedAsync(ActivationOverallKey, ActivationOverall, ct));
+    /// <summary>A wrong code also counts overall; anything else takes the subscriber's attempt back (earlier wrong codes stay counted).</summary>
+    public async Task ActivationResultAsync(SubscriberId subscriber, bool wrongCode, CancellationToken ct)
+    {
+        if (wrongCode) await throttle.FailedAsync(ActivationOverallKey, ActivationOverall, ct);
+        else throttle.NotAFailure(ActivationKey(subscriber));
+    }
 
     /// <summary>A Retry-After header of whole seconds (at least 1) and the seconds.</summary>
     public static int RetryAfterSeconds(HttpContext http, TimeSpan wait)
