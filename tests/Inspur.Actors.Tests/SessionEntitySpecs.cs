@@ -182,6 +182,22 @@ public sealed class SessionEntitySpecs
         Assert.Equal(SessionPhase.Playing, Assert.IsType<SessionView>(await sessions.GetAsync(ids[1])).Phase);
     }
 
+    [Fact]
+    public async Task A_bucket_told_to_stop_while_it_writes_finishes_the_write_and_answers_first()
+    {
+        using var node = await StartAsync(Repo.TempDir("session-bucket-stop"), null, Settings);
+        var system = node.Services.GetRequiredService<ActorSystem>();
+        // A bucket made outside sharding, stopped as sharding stops one on hand-off: right behind a start it is writing.
+        var bucket = system.ActorOf(Props.Create(() => new SessionBucketActor(Settings)), "0999");
+        var id = new SessionId("ses-stopped-bucket");
+        var started = bucket.Ask<ISessionReply>(new SessionCommands.StartSession(id, Live, SessionPosition.LiveEdge), TimeSpan.FromSeconds(30));
+        bucket.Tell(SessionBucketActor.StopBucket.Instance);
+
+        Assert.Equal(SessionPhase.Playing, Assert.IsType<SessionView>(await started).Phase);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.True(await bucket.WatchAsync(limit.Token), "the bucket did not stop");
+    }
+
     /// <summary>The first <paramref name="count"/> ids <c>{prefix}-{n}</c> that hash to the same bucket.</summary>
     private static IReadOnlyList<SessionId> SameBucket(string prefix, int count)
     {

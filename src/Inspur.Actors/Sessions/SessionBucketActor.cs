@@ -119,6 +119,11 @@ public sealed class SessionBucketActor : UntypedPersistentActor, IWithTimers
             case Sweep:
                 EndIdle();
                 break;
+            case StopBucket:
+                // Sharding's hand-off or idle passivation. A write in flight is finished first (commands are stashed until
+                // it is), so its reply, its revocation and its lease release are not lost.
+                Context.Stop(Self);
+                break;
             case SaveSnapshotSuccess saved:
                 DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
                 break;
@@ -277,6 +282,12 @@ public sealed class SessionBucketActor : UntypedPersistentActor, IWithTimers
     private sealed class Sweep
     {
         public static readonly Sweep Instance = new();
+    }
+
+    /// <summary>What sharding sends a bucket to stop it (hand-off, idle passivation) instead of a <c>PoisonPill</c>, which would stop it mid-write.</summary>
+    public sealed class StopBucket
+    {
+        public static readonly StopBucket Instance = new();
     }
 }
 

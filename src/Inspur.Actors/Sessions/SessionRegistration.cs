@@ -31,6 +31,7 @@ public static class SessionRegistration
                     Role = InspurRoles.Edge,
                     StateStoreMode = StateStoreMode.DData,
                     RememberEntities = false,
+                    HandOffStopMessage = SessionBucketActor.StopBucket.Instance,
                     // A bucket ends its silent sessions by itself first; sharding stops only one with nothing but ended sessions.
                     PassivateIdleEntityAfter = settings.IdleTimeout * 2 + TimeSpan.FromSeconds(10),
                 });
