@@ -65,7 +65,7 @@ public static class ActivationApi
             if (await subscribers.CheckAccessAsync(claims, ct) is { } denial) return AuthApi.Denied(http, denial);
             if (await throttle.ActivationAttemptAsync(claims.SubscriberId, ct) is { } wait)
             {
-                var seconds = SignInThrottle.RetryAfterSeconds(http, wait);
+                var seconds = RetryAfter.Set(http, wait);
                 return Problem(StatusCodes.Status429TooManyRequests, "Too many wrong codes", $"too many wrong activation codes; retry after {seconds} s", "slow_down");
             }
 
@@ -167,7 +167,7 @@ public static class ActivationApi
 
     private static IResult SlowDown(HttpContext http, ActivationSlowDown slow)
     {
-        var seconds = SignInThrottle.RetryAfterSeconds(http, slow.RetryAfter);
+        var seconds = RetryAfter.Set(http, slow.RetryAfter);
         return Problem(StatusCodes.Status429TooManyRequests, "Polling too fast", $"poll at most once per interval; retry after {seconds} s", "slow_down");
     }
 

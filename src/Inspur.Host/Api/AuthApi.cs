@@ -55,7 +55,7 @@ public static class AuthApi
         {
             if (await throttle.AttemptAsync(account!, ct) is { } retryAfter)
             {
-                var seconds = SignInThrottle.RetryAfterSeconds(http, retryAfter);
+                var seconds = RetryAfter.Set(http, retryAfter);
                 return Problem(StatusCodes.Status429TooManyRequests, "Too many failed sign-ins",
                     $"{SignInThrottle.MaxFailures} failed sign-ins within {SignInThrottle.Window.TotalMinutes:0} minutes; retry after {seconds} s");
             }

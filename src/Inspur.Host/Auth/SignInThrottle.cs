@@ -54,12 +54,4 @@ public sealed class SignInThrottle(IFailureThrottle throttle)
         if (wrongCode) await throttle.FailedAsync(ActivationOverallKey, ActivationOverall, ct);
         else throttle.NotAFailure(ActivationKey(subscriber));
     }
-
-    /// <summary>A Retry-After header of whole seconds (at least 1) and the seconds.</summary>
-    public static int RetryAfterSeconds(HttpContext http, TimeSpan wait)
-    {
-        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return seconds;
-    }
 }

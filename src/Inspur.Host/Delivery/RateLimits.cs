@@ -69,10 +69,9 @@ public static class RateLimits
             options.OnRejected = async (context, ct) =>
             {
                 var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
-                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
                 var http = context.HttpContext;
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                var seconds = Api.RetryAfter.Set(http, wait);
                 http.Response.Headers.CacheControl = "no-store";
                 await Results.Problem($"too many requests from this client; retry in {seconds} s", statusCode: StatusCodes.Status429TooManyRequests,
                     title: "Too many requests").ExecuteAsync(http);
