@@ -183,6 +183,27 @@ public sealed class SessionEntitySpecs
     }
 
     [Fact]
+    public async Task After_a_restart_a_session_nobody_asks_for_still_ends_idle_and_is_revoked()
+    {
+        var dataDir = Repo.TempDir("session-wake");
+        var settings = Settings with { WakeEvery = TimeSpan.FromSeconds(1) };
+        var id = new SessionId("ses-forgotten");
+        var claims = new PlaybackClaims(id, Live.SubscriberId, Live.DeviceId, Live.Content, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1));
+        using (var first = await StartAsync(dataDir, null, settings))
+        {
+            Assert.IsType<SessionView>(await first.Services.GetRequiredService<ISessionService>().StartAsync(id, Live, SessionPosition.LiveEdge));
+            await first.StopAsync();
+        }
+
+        // The player is gone: nothing asks for the session on the restarted node. The waker starts its bucket, which ends it.
+        using var second = await StartAsync(dataDir, null, settings);
+        var revocations = second.Services.GetRequiredService<PlaybackRevocationList>();
+        await Eventually(() => Task.FromResult(revocations.IsRevoked(claims) ? (object)true : null), "the revocation of the session nobody asked for");
+        var ended = Assert.IsType<SessionView>(await second.Services.GetRequiredService<ISessionService>().GetAsync(id));
+        Assert.Equal((SessionPhase.Ended, SessionEndReason.Idle), (ended.Phase, ended.EndReason));
+    }
+
+    [Fact]
     public async Task A_bucket_told_to_stop_while_it_writes_finishes_the_write_and_answers_first()
     {
         using var node = await StartAsync(Repo.TempDir("session-bucket-stop"), null, Settings);

@@ -157,6 +157,7 @@ public sealed class InspurSerializerSpecs : IDisposable
         new SessionState(Ses, Watch, SessionPhase.Paused, Behind, 2, At, 4, At, At),
         new SessionState(Ses, Watch, SessionPhase.Ended, Programme, 1, At, 5, At, At) { EndReason = SessionEndReason.Stopped },
         SessionState.Empty(Ses),
+        new SessionCommands.WakeSessionBucket("0421"),
         new SessionBucketState([new SessionState(Ses, Watch, SessionPhase.Paused, Behind, 2, At, 4, At, At)]),
         new PlaybackRevocations.SessionRevoked(Ses, At),
         new PlaybackRevocations.SubscriberRevoked("acct-1001", At),

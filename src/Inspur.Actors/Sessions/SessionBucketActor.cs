@@ -28,6 +28,12 @@ public sealed record SessionSettings
     public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromHours(4);
 
     /// <summary>
+    /// How often the <c>session-waker</c> singleton wakes every bucket (spread over the interval), so a bucket that restarted
+    /// or moved to another node ends its silent sessions even if nobody asks for them.
+    /// </summary>
+    public TimeSpan WakeEvery { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// How often a bucket looks for sessions gone idle and ended ones to forget: a quarter of the shorter of the idle timeout
     /// and the token lifetime, so a session ends at most a quarter of its idle timeout late.
     /// </summary>
@@ -118,6 +124,9 @@ public sealed class SessionBucketActor : UntypedPersistentActor, IWithTimers
                 break;
             case Sweep:
                 EndIdle();
+                break;
+            case WakeSessionBucket:
+                // Running (and recovered) already, which is all a wake asks.
                 break;
             case StopBucket:
                 // Sharding's hand-off or idle passivation. A write in flight is finished first (commands are stashed until
@@ -305,8 +314,13 @@ public sealed class SessionMessageExtractor() : HashCodeMessageExtractor(ShardCo
     public override string? EntityId(object message) => message switch
     {
         IWithSessionId m => BucketOf(m.SessionId),
+        WakeSessionBucket w => w.Bucket,
         _ => null,
     };
+
+    /// <summary>Every bucket's entity id.</summary>
+    public static IEnumerable<string> AllBuckets() =>
+        Enumerable.Range(0, BucketCount).Select(b => b.ToString("D4", System.Globalization.CultureInfo.InvariantCulture));
 
     public static string BucketOf(SessionId session)
     {

@@ -35,6 +35,8 @@ public static class SessionRegistration
                     // A bucket ends its silent sessions by itself first; sharding stops only one with nothing but ended sessions.
                     PassivateIdleEntityAfter = settings.IdleTimeout * 2 + TimeSpan.FromSeconds(10),
                 });
+            builder.WithSingleton<SessionBucketWaker>(SessionBucketWaker.SingletonName, (_, _, resolver) => resolver.Props<SessionBucketWaker>(),
+                new ClusterSingletonOptions { Role = InspurRoles.Edge });
         }
         else
         {

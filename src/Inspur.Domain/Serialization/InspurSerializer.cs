@@ -95,6 +95,7 @@ public sealed class InspurSerializer : SerializerWithStringManifest
         ["session-rejected.v1"] = typeof(SessionReplies.SessionRejected),
         ["session-state.v1"] = typeof(SessionState),
         ["session-bucket-state.v1"] = typeof(SessionBucketState),
+        ["session-bucket-wake.v1"] = typeof(SessionCommands.WakeSessionBucket),
         ["playback-session-revoked.v1"] = typeof(PlaybackRevocations.SessionRevoked),
         ["playback-subscriber-revoked.v1"] = typeof(PlaybackRevocations.SubscriberRevoked),
         ["playback-revocations-wanted.v1"] = typeof(PlaybackRevocations.RevocationsWanted),

@@ -58,6 +58,12 @@ public static class SessionCommands
 
     public sealed record EndSession(SessionId SessionId, SessionEndReason Reason) : ISessionCommand;
 
+    /// <summary>
+    /// Addressed to a bucket, not a session: starts it if it is not running (so it recovers and sweeps its silent sessions
+    /// after a restart or a hand-over even if none of them is asked for again); a running bucket ignores it.
+    /// </summary>
+    public sealed record WakeSessionBucket(string Bucket) : IInspurMessage;
+
     /// <summary>The delivery gate saw the session fetch something; kept in memory as last-seen, never persisted.</summary>
     public sealed record SessionHeartbeat(SessionId SessionId, DateTimeOffset At) : IWithSessionId, IInspurMessage;
 }
