@@ -72,9 +72,6 @@ public sealed class SessionBucketActor : UntypedPersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>Sessions this bucket holds, ended ones included (for specs and the memory benchmark).</summary>
-    internal int Count => _rows.Count;
-
     protected override void OnRecover(object message)
     {
         switch (message)
@@ -319,13 +316,15 @@ public sealed class SessionMessageExtractor() : HashCodeMessageExtractor(ShardCo
     };
 
     /// <summary>Every bucket's entity id.</summary>
-    public static IEnumerable<string> AllBuckets() =>
-        Enumerable.Range(0, BucketCount).Select(b => b.ToString("D4", System.Globalization.CultureInfo.InvariantCulture));
+    public static IEnumerable<string> AllBuckets() => Enumerable.Range(0, BucketCount).Select(Name);
+
+    /// <summary>A bucket's entity id: its number in four digits.</summary>
+    private static string Name(int bucket) => bucket.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string BucketOf(SessionId session)
     {
         var hash = 2166136261u;
         foreach (var c in session.Value) hash = (hash ^ c) * 16777619u;
-        return (hash % BucketCount).ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
+        return Name((int)(hash % BucketCount));
     }
 }

@@ -32,7 +32,8 @@ public static class SessionRegistration
                     StateStoreMode = StateStoreMode.DData,
                     RememberEntities = false,
                     HandOffStopMessage = SessionBucketActor.StopBucket.Instance,
-                    // A bucket ends its silent sessions by itself first; sharding stops only one with nothing but ended sessions.
+                    // A bucket ends its silent sessions by itself first, so sharding stops only one with nothing but ended sessions;
+                    // the waker's round keeps buckets running whenever it comes sooner than this.
                     PassivateIdleEntityAfter = settings.IdleTimeout * 2 + TimeSpan.FromSeconds(10),
                 });
             builder.WithSingleton<SessionBucketWaker>(SessionBucketWaker.SingletonName, (_, _, resolver) => resolver.Props<SessionBucketWaker>(),
