@@ -32,7 +32,6 @@ public sealed class FailureThrottleActor : ReceiveActor, IWithTimers
         {
             var before = Status(attempt.Key, attempt.Limit);
             if (before.RetryAfter is null) Count(attempt.Limit);
-            else if (_window.Failures.Count == 0) Stop();
             Sender.Tell(before);
         });
         Receive<ForgetAttempt>(_ =>

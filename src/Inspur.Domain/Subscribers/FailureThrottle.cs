@@ -21,10 +21,11 @@ public static class ThrottleProtocol
     public sealed record RecordFailure(string Key, ThrottleLimit Limit) : IThrottleMessage;
 
     /// <summary>
-    /// An attempt that may fail (a sign-in): refused when the key is at its limit (the status answered has a
-    /// <see cref="ThrottleStatus.RetryAfter"/> and nothing is counted), otherwise counted as a failure at once and answered
-    /// with the status before it; a success forgets it with <see cref="ClearFailures"/>. Counting before the outcome is
-    /// known is what stops parallel guesses from all passing one check.
+    /// An attempt that may fail (a sign-in, an activation code): refused when the key is at its limit (the status answered
+    /// has a <see cref="ThrottleStatus.RetryAfter"/> and nothing is counted), otherwise counted as a failure at once and
+    /// answered with the status before it; a right one is then forgotten with <see cref="ClearFailures"/> (all the key's
+    /// failures) or <see cref="ForgetAttempt"/> (only itself). Counting before the outcome is known is what stops parallel
+    /// guesses from all passing one check.
     /// </summary>
     public sealed record TryAttempt(string Key, ThrottleLimit Limit) : IThrottleMessage;
 

@@ -8,7 +8,8 @@ namespace Inspur.Host.Auth;
 /// the failure: sign-in refuses an account after <see cref="MaxFailures"/> wrong credentials within <see cref="Window"/>;
 /// activation confirmation refuses a subscriber after <see cref="ActivationPerSubscriber"/> wrong codes, and everyone after
 /// <see cref="ActivationOverall"/>. A sign-in costs one ask (the attempt, counted before the password is checked) and, when
-/// right, one message forgetting it; a confirmation one ask (the check) and nothing more when the key had no failures.
+/// right, one message forgetting the failures; a confirmation two asks at once (its own attempt, the overall check) and
+/// one more message: the overall failure when the code was wrong, taking its attempt back when not.
 /// </summary>
 public sealed class SignInThrottle(IFailureThrottle throttle)
 {
