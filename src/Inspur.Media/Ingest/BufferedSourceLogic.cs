@@ -16,7 +16,10 @@ namespace Inspur.Media.Ingest;
 internal abstract class BufferedSourceLogic : OutGraphStageLogic
 {
     private readonly Outlet<ByteString> _out;
-    private readonly Channel<ByteString> _buffer;
+    private readonly Channel<Chunk> _buffer;
+    private readonly int _capacity;
+    private readonly bool _dropWhenFull;
+    private long _bufferedDatagrams;
     private readonly CancellationTokenSource _stop = new();
     private Action? _onAvailable;
     private Action<Exception>? _onFailure;
@@ -34,13 +37,12 @@ internal abstract class BufferedSourceLogic : OutGraphStageLogic
         _coalesce = coalesce;
         _out = shape.Outlet;
         Clock = clock;
-        var options = new BoundedChannelOptions(capacity)
-        {
-            FullMode = dropWhenFull ? BoundedChannelFullMode.DropWrite : BoundedChannelFullMode.Wait,
-            SingleReader = true,
-            SingleWriter = true,
-        };
-        _buffer = dropWhenFull ? Channel.CreateBounded<ByteString>(options, _ => Stats.Drop()) : Channel.CreateBounded<ByteString>(options);
+        _capacity = capacity;
+        _dropWhenFull = dropWhenFull;
+        // Dropping counts datagrams against the capacity (a chunk may carry many); waiting bounds the chunks themselves.
+        _buffer = dropWhenFull
+            ? Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true })
+            : Channel.CreateBounded<Chunk>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
         SetHandler(_out, this);
     }
 
@@ -76,18 +78,29 @@ internal abstract class BufferedSourceLogic : OutGraphStageLogic
         Stopped();
     }
 
-    /// <summary>From the loop: counts <paramref name="chunk"/> as received and buffers it, dropping it when the buffer is full.</summary>
-    protected void Offer(ByteString chunk)
+    /// <summary>
+    /// From the loop of a source that drops when full: counts <paramref name="chunk"/> (<paramref name="datagrams"/>
+    /// datagrams) as received and buffers it, or drops it whole (and counts its datagrams) when the buffer already
+    /// holds its capacity of datagrams. A chunk is taken while there is room, so it may overshoot by one chunk.
+    /// </summary>
+    protected void Offer(ByteString chunk, int datagrams = 1)
     {
-        Stats.Received(chunk.Count, Clock.GetUtcNow());
-        if (_buffer.Writer.TryWrite(chunk)) Wake();
+        Stats.Received(chunk.Count, datagrams, Clock.GetUtcNow());
+        if (Interlocked.Read(ref _bufferedDatagrams) >= _capacity)
+        {
+            Stats.Drop(datagrams);
+            return;
+        }
+
+        Interlocked.Add(ref _bufferedDatagrams, datagrams);
+        if (_buffer.Writer.TryWrite(new Chunk(chunk, datagrams))) Wake();
     }
 
     /// <summary>From the loop: counts <paramref name="chunk"/> as received and buffers it, waiting while the buffer is full.</summary>
     protected async ValueTask OfferAsync(ByteString chunk)
     {
-        Stats.Received(chunk.Count, Clock.GetUtcNow());
-        if (!_buffer.Writer.TryWrite(chunk)) await _buffer.Writer.WriteAsync(chunk, Stopping);
+        Stats.Received(chunk.Count, 1, Clock.GetUtcNow());
+        if (!_buffer.Writer.TryWrite(new Chunk(chunk, 1))) await _buffer.Writer.WriteAsync(new Chunk(chunk, 1), Stopping);
         Wake();
     }
 
@@ -119,16 +132,23 @@ internal abstract class BufferedSourceLogic : OutGraphStageLogic
         }
     }
 
-    /// <summary>With coalescing, <paramref name="first"/> and what else is buffered, copied into one chunk.</summary>
-    private ByteString Batch(ByteString first)
+    private void Taken(Chunk chunk)
     {
-        if (_flush is null || !_buffer.Reader.TryPeek(out var second) || first.Count + second.Count > MaxBatchBytes) return first;
-        var size = first.Count;
-        var parts = new List<ByteString>(8) { first };
-        while (_buffer.Reader.TryPeek(out var next) && size + next.Count <= MaxBatchBytes && _buffer.Reader.TryRead(out next))
+        if (_dropWhenFull) Interlocked.Add(ref _bufferedDatagrams, -chunk.Datagrams);
+    }
+
+    /// <summary>With coalescing, <paramref name="first"/> and what else is buffered, copied into one chunk.</summary>
+    private ByteString Batch(Chunk first)
+    {
+        Taken(first);
+        if (_flush is null || !_buffer.Reader.TryPeek(out var second) || first.Bytes.Count + second.Bytes.Count > MaxBatchBytes) return first.Bytes;
+        var size = first.Bytes.Count;
+        var parts = new List<ByteString>(8) { first.Bytes };
+        while (_buffer.Reader.TryPeek(out var next) && size + next.Bytes.Count <= MaxBatchBytes && _buffer.Reader.TryRead(out next))
         {
-            parts.Add(next);
-            size += next.Count;
+            Taken(next);
+            parts.Add(next.Bytes);
+            size += next.Bytes.Count;
         }
 
         var bytes = new byte[size];
@@ -141,4 +161,6 @@ internal abstract class BufferedSourceLogic : OutGraphStageLogic
 
         return ByteString.FromBytes(bytes);
     }
+
+    private readonly record struct Chunk(ByteString Bytes, int Datagrams);
 }

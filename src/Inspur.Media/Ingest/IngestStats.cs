@@ -34,14 +34,14 @@ public sealed class IngestStats
         }
     }
 
-    internal void Received(int bytes, DateTimeOffset now)
+    internal void Received(int bytes, int datagrams, DateTimeOffset now)
     {
         Interlocked.Add(ref _bytes, bytes);
-        Interlocked.Increment(ref _datagrams);
+        Interlocked.Add(ref _datagrams, datagrams);
         Interlocked.Exchange(ref _lastReceiveTicks, now.UtcTicks);
     }
 
-    internal void Drop() => Interlocked.Increment(ref _dropped);
+    internal void Drop(int datagrams) => Interlocked.Add(ref _dropped, datagrams);
 
     internal void Reconnecting() => Interlocked.Increment(ref _reconnects);
 

@@ -24,8 +24,10 @@ public sealed record UdpIngestOptions(int Port)
     public int ReceiveBufferBytes { get; init; } = 8 * 1024 * 1024;
 
     /// <summary>
-    /// Datagrams arriving within this window reach the stream together (one wake-up, one chunk): cheaper per channel,
-    /// at most this much later. Zero hands on every datagram at once.
+    /// Datagrams arriving within this window reach the stream together (one chunk): the socket is read once per window
+    /// by the <see cref="UdpIngestPoller"/> shared by every source with this window, so N channels cost one wake-up per
+    /// window between them, and a datagram reaches the stream at most this much later. Zero reads the socket on its own
+    /// and hands on every datagram as it arrives (two wake-ups per datagram).
     /// </summary>
     public TimeSpan Coalesce { get; init; } = TimeSpan.FromMilliseconds(10);
 
@@ -43,9 +45,10 @@ public sealed record UdpIngestOptions(int Port)
 }
 
 /// <summary>
-/// An Akka.Streams source of UDP datagrams carrying MPEG-TS (1316-byte payloads usually). The socket is read by its own
-/// loop into a bounded buffer, because a sender cannot be slowed down: when downstream falls behind, datagrams are
-/// dropped and counted in the materialized <see cref="IngestStats"/>. Fails with the socket's error (e.g. port in use).
+/// An Akka.Streams source of UDP datagrams carrying MPEG-TS (1316-byte payloads usually). The socket is read (by the
+/// shared <see cref="UdpIngestPoller"/> of its coalescing window, or by a loop of its own without one) into a bounded
+/// buffer, because a sender cannot be slowed down: when downstream falls behind, datagrams are dropped and counted in
+/// the materialized <see cref="IngestStats"/>. Fails with the socket's error (e.g. port in use).
 /// </summary>
 public sealed class UdpTsSource(UdpIngestOptions options, TimeProvider? clock = null)
     : GraphStageWithMaterializedValue<SourceShape<ByteString>, IngestStats>
@@ -66,9 +69,10 @@ public sealed class UdpTsSource(UdpIngestOptions options, TimeProvider? clock = 
     }
 
     private sealed class Logic(UdpTsSource stage)
-        : BufferedSourceLogic(stage.Shape, stage.Options.BufferDatagrams, dropWhenFull: true, stage.Clock, stage.Options.Coalesce)
+        : BufferedSourceLogic(stage.Shape, stage.Options.BufferDatagrams, dropWhenFull: true, stage.Clock)
     {
         private Socket? _socket;
+        private IDisposable? _polled;
 
         protected override void Begin()
         {
@@ -97,10 +101,19 @@ public sealed class UdpTsSource(UdpIngestOptions options, TimeProvider? clock = 
             }
 
             _socket = socket;
-            _ = ReceiveLoop(socket);
+            if (options.Coalesce > TimeSpan.Zero)
+                _polled = UdpIngestPoller.For(options.Coalesce).Register(socket, Offer, ex => Fail(ReceiveFailed(ex)));
+            else
+                _ = ReceiveLoop(socket);
         }
 
-        protected override void Stopped() => _socket?.Dispose();
+        protected override void Stopped()
+        {
+            _polled?.Dispose();
+            _socket?.Dispose();
+        }
+
+        private IOException ReceiveFailed(SocketException ex) => new($"UDP receive on port {stage.Options.Port} failed: {ex.Message}", ex);
 
         private async Task ReceiveLoop(Socket socket)
         {
@@ -121,7 +134,7 @@ public sealed class UdpTsSource(UdpIngestOptions options, TimeProvider? clock = 
             }
             catch (SocketException ex)
             {
-                Fail(new IOException($"UDP receive on port {stage.Options.Port} failed: {ex.Message}", ex));
+                Fail(ReceiveFailed(ex));
             }
         }
     }

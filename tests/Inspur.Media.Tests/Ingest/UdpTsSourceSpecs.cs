@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.IO;
 using Akka.Streams;
@@ -198,5 +199,68 @@ public sealed class UdpTsSourceSpecs : IAsyncLifetime
         if (batched) Assert.True(received.Count < probes + Datagrams, $"{received.Count} chunks for {probes + Datagrams} datagrams");
         else Assert.Equal((int)probes + Datagrams, received.Count);
         Assert.True(chunksOfBurst > 0);
+    }
+
+    /// <summary>
+    /// Eight sources on one poller, sent to in turn: each stream gets exactly its own datagrams, in order, counted as
+    /// datagrams (not chunks); once stopped, their sockets are closed and the poller reads none, so the ports bind again.
+    /// </summary>
+    [Fact]
+    public async Task Sources_sharing_a_poller_get_their_own_datagrams_and_free_their_ports_when_stopped()
+    {
+        const int Sources = 8;
+        const int Datagrams = 100;
+        const int Size = 1316;
+        var window = TimeSpan.FromMilliseconds(7); // a tick no other spec uses: this poller reads only these sources
+        var poller = UdpIngestPoller.For(window);
+        var ports = Enumerable.Range(0, Sources).Select(_ => FreeUdpPort()).ToList();
+        var runs = ports.Select(port =>
+        {
+            var received = new System.Collections.Concurrent.ConcurrentQueue<ByteString>();
+            var bytes = new StrongBox<long>();
+            var ((stats, kill), done) = Source.FromGraph(new UdpTsSource(new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback, Coalesce = window }))
+                .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Both)
+                .ToMaterialized(Sink.ForEach<ByteString>(c =>
+                {
+                    received.Enqueue(c);
+                    Interlocked.Add(ref bytes.Value, c.Count);
+                }), Keep.Both)
+                .Run(_system.Materializer());
+            return (Port: port, Received: received, Bytes: bytes, Stats: stats, Kill: kill, Done: done);
+        }).ToList();
+
+        // A source registers once its socket is bound.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (poller.Count < Sources && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.Equal(Sources, poller.Count);
+
+        byte[] Datagram(int source, int i) => Enumerable.Range(0, Size).Select(b => (byte)((source * 31 + i * 7 + b) & 0xFF)).ToArray();
+        using var client = new UdpClient();
+        for (var i = 0; i < Datagrams; i++)
+        {
+            for (var s = 0; s < Sources; s++) await client.SendAsync(Datagram(s, i), new IPEndPoint(IPAddress.Loopback, ports[s]));
+        }
+
+        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (runs.Any(r => Interlocked.Read(ref r.Bytes.Value) < Datagrams * Size) && DateTime.UtcNow < deadline) await Task.Delay(10);
+        for (var s = 0; s < Sources; s++)
+        {
+            var run = runs[s];
+            Assert.Equal(Enumerable.Range(0, Datagrams).SelectMany(i => Datagram(s, i)).ToArray(), run.Received.SelectMany(c => c.ToArray()).ToArray());
+            Assert.Equal(Datagrams, run.Stats.Datagrams);
+            Assert.Equal(0, run.Stats.Dropped);
+            Assert.True(run.Received.Count < Datagrams, $"source {s}: {run.Received.Count} chunks for {Datagrams} datagrams");
+        }
+
+        foreach (var run in runs) run.Kill.Shutdown();
+        await Task.WhenAll(runs.Select(r => r.Done));
+        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (poller.Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        Assert.Equal(0, poller.Count);
+        foreach (var port in ports)
+        {
+            using var again = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            again.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        }
     }
 }
