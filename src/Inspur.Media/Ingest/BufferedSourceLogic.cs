@@ -23,7 +23,7 @@ internal abstract class BufferedSourceLogic : OutGraphStageLogic
     private readonly CancellationTokenSource _stop = new();
     private Action? _onAvailable;
     private Action<Exception>? _onFailure;
-    private readonly TimeSpan _coalesce;
+    private TimeSpan _coalesce;
     private Timer? _flush;
     private int _waiting;
 
@@ -63,6 +63,14 @@ internal abstract class BufferedSourceLogic : OutGraphStageLogic
 
     /// <summary>Starts the receive loop; runs on the stage, so it may fail the stage directly.</summary>
     protected abstract void Begin();
+
+    /// <summary>From <see cref="Begin"/>, before the loop offers anything: coalesce as if constructed with <paramref name="window"/>.</summary>
+    protected void CoalesceWithin(TimeSpan window)
+    {
+        if (_flush is not null || window <= TimeSpan.Zero) return;
+        _coalesce = window;
+        _flush = new Timer(_ => _onAvailable!(), null, Timeout.Infinite, Timeout.Infinite);
+    }
 
     /// <summary>Called once the stage has stopped and <see cref="Stopping"/> is cancelled.</summary>
     protected virtual void Stopped()

@@ -11,14 +11,20 @@ namespace Inspur.Media.Ingest;
 /// never exceed <see cref="BufferedSourceLogic.MaxBatchBytes"/>). A 5 Mbps feed sends a datagram every 2 ms; reading it
 /// with an awaited receive per datagram costs two thread wake-ups each (the socket engine's, then a pool thread's),
 /// and those wake-ups, not the bytes, were most of a passthrough channel's CPU. Here N channels cost one wake-up per
-/// tick between them, for at most a tick of delay. The kernel's receive buffer holds a tick's datagrams meanwhile.
+/// tick between them, for at most a tick of delay, and a socket costs about one system call per tick (Linux
+/// <c>recvmmsg</c>, see <see cref="DatagramBatchReceiver"/>). The kernel's receive buffer holds a tick's datagrams
+/// meanwhile, so it must be sized for a tick of the fastest feed (8 MB requested; the kernel caps it at rmem_max).
 /// </summary>
 public sealed class UdpIngestPoller
 {
     private static readonly ConcurrentDictionary<TimeSpan, UdpIngestPoller> Pollers = new();
 
-    /// <summary>The largest UDP payload (IPv4: 65 507 bytes), so a receive into this much room never truncates.</summary>
-    private const int MaxDatagram = 65536;
+    /// <summary>
+    /// The least receive buffer (as the kernel reports it) a socket needs to be polled: a tick of a bursty feed must fit
+    /// (a 1080p keyframe can arrive as 150 datagrams at once). Linux grants twice what was asked, up to twice
+    /// <c>net.core.rmem_max</c>, whose common default of 208 KB falls short; such sockets are read as datagrams arrive.
+    /// </summary>
+    public const int MinimumReceiveBuffer = 1024 * 1024;
 
     /// <summary>What one socket may hand on per tick before the others get their turn (80 MB/s at a 10 ms tick).</summary>
     internal const int MaxBytesPerTick = 800 * 1024;
@@ -47,7 +53,7 @@ public sealed class UdpIngestPoller
     /// longer read). Disposing the result stops reading and closes the socket; once it returns, neither callback runs
     /// again and the port is free.
     /// </summary>
-    public IDisposable Register(Socket socket, Action<ByteString, int> deliver, Action<SocketException> fail)
+    public IDisposable Register(Socket socket, Action<ByteString, int> deliver, Action<Exception> fail)
     {
         socket.Blocking = false;
         var registration = new Registration(this, socket, deliver, fail);
@@ -75,7 +81,8 @@ public sealed class UdpIngestPoller
 
     private void Run()
     {
-        var scratch = GC.AllocateUninitializedArray<byte>(BufferedSourceLogic.MaxBatchBytes + MaxDatagram);
+        using var receiver = new DatagramBatchReceiver();
+        var chunk = GC.AllocateUninitializedArray<byte>(BufferedSourceLogic.MaxBatchBytes);
         var tick = (long)(Tick.TotalSeconds * Stopwatch.Frequency);
         var next = Stopwatch.GetTimestamp();
         while (true)
@@ -93,7 +100,7 @@ public sealed class UdpIngestPoller
                 registrations = _registrations;
             }
 
-            foreach (var registration in registrations) registration.Drain(scratch);
+            foreach (var registration in registrations) registration.Drain(receiver, chunk);
 
             next += tick;
             var wait = next - Stopwatch.GetTimestamp();
@@ -102,14 +109,14 @@ public sealed class UdpIngestPoller
         }
     }
 
-    private sealed class Registration(UdpIngestPoller poller, Socket socket, Action<ByteString, int> deliver, Action<SocketException> fail)
+    private sealed class Registration(UdpIngestPoller poller, Socket socket, Action<ByteString, int> deliver, Action<Exception> fail)
         : IDisposable
     {
         private readonly object _gate = new();
         private bool _closed;
 
         /// <summary>Reads what the socket holds (up to <see cref="MaxBytesPerTick"/>) and hands it on in chunks.</summary>
-        public void Drain(byte[] scratch)
+        public void Drain(DatagramBatchReceiver receiver, byte[] chunk)
         {
             lock (_gate)
             {
@@ -119,38 +126,47 @@ public sealed class UdpIngestPoller
                 var total = 0;
                 while (total < MaxBytesPerTick)
                 {
-                    var n = socket.Receive(scratch.AsSpan(used, MaxDatagram), SocketFlags.None, out var error);
-                    if (error == SocketError.WouldBlock) break;
-                    if (error != SocketError.Success)
+                    int count;
+                    try
                     {
-                        Flush(scratch, 0, used, datagrams);
+                        count = receiver.Receive(socket);
+                    }
+                    catch (Exception ex) when (ex is SocketException or IOException)
+                    {
+                        Flush(chunk, used, datagrams);
                         Close();
-                        fail(new SocketException((int)error));
+                        fail(ex);
                         return;
                     }
 
-                    total += n;
-                    if (used + n > BufferedSourceLogic.MaxBatchBytes)
+                    for (var i = 0; i < count; i++)
                     {
-                        // This datagram would make the chunk too big: send what came before it, and start the next with it.
-                        Flush(scratch, 0, used, datagrams);
-                        if (_closed) return;
-                        Buffer.BlockCopy(scratch, used, scratch, 0, n);
-                        used = 0;
-                        datagrams = 0;
+                        var datagram = receiver.Datagram(i);
+                        if (used + datagram.Length > chunk.Length)
+                        {
+                            // This datagram would make the chunk too big: send what came before it, and start the next with it.
+                            Flush(chunk, used, datagrams);
+                            if (_closed) return;
+                            used = 0;
+                            datagrams = 0;
+                        }
+
+                        datagram.CopyTo(chunk.AsSpan(used));
+                        used += datagram.Length;
+                        datagrams++;
+                        total += datagram.Length;
                     }
 
-                    used += n;
-                    datagrams++;
+                    if (count < receiver.Capacity) break; // the queue is empty
                 }
 
-                Flush(scratch, 0, used, datagrams);
+                Flush(chunk, used, datagrams);
             }
         }
 
-        private void Flush(byte[] scratch, int offset, int count, int datagrams)
+        private void Flush(byte[] chunk, int count, int datagrams)
         {
-            if (datagrams > 0) deliver(ByteString.CopyFrom(scratch, offset, count), datagrams);
+            if (datagrams > 0) deliver(ByteString.CopyFrom(chunk, 0, count), datagrams);
         }
 
         private void Close()

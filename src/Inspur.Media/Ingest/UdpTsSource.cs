@@ -27,7 +27,9 @@ public sealed record UdpIngestOptions(int Port)
     /// Datagrams arriving within this window reach the stream together (one chunk): the socket is read once per window
     /// by the <see cref="UdpIngestPoller"/> shared by every source with this window, so N channels cost one wake-up per
     /// window between them, and a datagram reaches the stream at most this much later. Zero reads the socket on its own
-    /// and hands on every datagram as it arrives (two wake-ups per datagram).
+    /// and hands on every datagram as it arrives (two wake-ups per datagram). When the kernel grants the socket less
+    /// than <see cref="UdpIngestPoller.MinimumReceiveBuffer"/>, the socket is read on its own too, and what arrived
+    /// within the window still reaches the stream as one chunk.
     /// </summary>
     public TimeSpan Coalesce { get; init; } = TimeSpan.FromMilliseconds(10);
 
@@ -101,10 +103,21 @@ public sealed class UdpTsSource(UdpIngestOptions options, TimeProvider? clock = 
             }
 
             _socket = socket;
-            if (options.Coalesce > TimeSpan.Zero)
-                _polled = UdpIngestPoller.For(options.Coalesce).Register(socket, Offer, ex => Fail(ReceiveFailed(ex)));
-            else
+            if (options.Coalesce <= TimeSpan.Zero)
+            {
                 _ = ReceiveLoop(socket);
+            }
+            else if (socket.ReceiveBufferSize < UdpIngestPoller.MinimumReceiveBuffer)
+            {
+                // The kernel would not queue a tick of a bursty feed (rmem_max too low): read as datagrams arrive, and
+                // coalesce what reaches the stream instead (two wake-ups per datagram, but nothing lost in the kernel).
+                CoalesceWithin(options.Coalesce);
+                _ = ReceiveLoop(socket);
+            }
+            else
+            {
+                _polled = UdpIngestPoller.For(options.Coalesce).Register(socket, Offer, ex => Fail(ReceiveFailed(ex)));
+            }
         }
 
         protected override void Stopped()
@@ -113,7 +126,7 @@ public sealed class UdpTsSource(UdpIngestOptions options, TimeProvider? clock = 
             _socket?.Dispose();
         }
 
-        private IOException ReceiveFailed(SocketException ex) => new($"UDP receive on port {stage.Options.Port} failed: {ex.Message}", ex);
+        private IOException ReceiveFailed(Exception ex) => new($"UDP receive on port {stage.Options.Port} failed: {ex.Message}", ex);
 
         private async Task ReceiveLoop(Socket socket)
         {

@@ -263,4 +263,56 @@ public sealed class UdpTsSourceSpecs : IAsyncLifetime
             again.Bind(new IPEndPoint(IPAddress.Loopback, port));
         }
     }
+
+    /// <summary>
+    /// A socket the kernel grants less room than a tick of a bursty feed needs is not polled (a burst could overflow it
+    /// unseen): it is read as datagrams arrive, and what arrives within the window still reaches the stream as one chunk.
+    /// </summary>
+    [Fact]
+    public async Task A_socket_the_kernel_gives_a_small_buffer_is_read_as_datagrams_arrive_and_still_batched()
+    {
+        const int Datagrams = 30; // 40 KB: fits the kernel's 128 KB for this socket even if it were not read at all
+        const int Size = 1316;
+        var window = TimeSpan.FromMilliseconds(9); // a tick no other spec uses
+        var port = FreeUdpPort();
+        var options = new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback, Coalesce = window, ReceiveBufferBytes = 64 * 1024 };
+        var received = new System.Collections.Concurrent.ConcurrentQueue<ByteString>();
+        long bytes = 0;
+        var (stats, kill) = Source.FromGraph(new UdpTsSource(options))
+            .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Both)
+            .To(Sink.ForEach<ByteString>(c =>
+            {
+                received.Enqueue(c);
+                Interlocked.Add(ref bytes, c.Count);
+            }))
+            .Run(_system.Materializer());
+        using var client = new UdpClient();
+        var probe = new byte[Size];
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Interlocked.Read(ref bytes) == 0 && DateTime.UtcNow < deadline)
+        {
+            await client.SendAsync(probe, new IPEndPoint(IPAddress.Loopback, port));
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(0, UdpIngestPoller.For(window).Count);
+        var probes = stats.Datagrams;
+        var chunksBefore = received.Count;
+        var sent = new List<byte>();
+        for (var i = 0; i < Datagrams; i++)
+        {
+            var datagram = Enumerable.Range(0, Size).Select(b => (byte)((i * 11 + b) & 0xFF)).ToArray();
+            sent.AddRange(datagram);
+            await client.SendAsync(datagram, new IPEndPoint(IPAddress.Loopback, port));
+        }
+
+        var expected = (probes + Datagrams) * Size;
+        while (Interlocked.Read(ref bytes) < expected && DateTime.UtcNow < deadline + TimeSpan.FromSeconds(10)) await Task.Delay(10);
+        kill.Shutdown();
+
+        Assert.Equal(expected, Interlocked.Read(ref bytes));
+        Assert.Equal(sent, received.SelectMany(c => c.ToArray()).ToArray()[(int)(probes * Size)..]);
+        Assert.Equal(0, stats.Dropped);
+        Assert.True(received.Count - chunksBefore < Datagrams, $"{received.Count - chunksBefore} chunks for {Datagrams} datagrams: not batched");
+    }
 }
