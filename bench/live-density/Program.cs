@@ -11,7 +11,7 @@ var o = BenchOptions.Parse(args);
 if (o is null)
 {
     Console.Error.WriteLine("usage: LiveDensity --input <ts> --host-dll <Inspur.Host.dll> --work <dir> --shm <tmpfs dir> --pidfile <file>\n" +
-                            "       [--measure 30] [--warmup 10] [--sweep 1,4,8,16] [--latency 60] [--idle 10] [--pace pcr|rate|frame] [--poll 1|0]");
+                            "       [--measure 30] [--warmup 10] [--sweep 1,4,8,16] [--latency 60] [--idle 10] [--settle 130] [--pace pcr|rate|frame] [--poll 1|0]");
     return 2;
 }
 
@@ -23,7 +23,7 @@ Console.WriteLine($"input {Path.GetFileName(o.Input)}: {ts.LoopSeconds:0.0} s, {
                   $"({1 / ts.FrameSeconds:0.##} fps), GOP {ts.GopSeconds:0.00} s, {ts.Datagrams} datagrams of 7 packets, paced by {ts.Pacing.Describe()}");
 Console.WriteLine($"offline check of our segmenter: {ts.CheckClosingDatagrams(Bench.Target, Bench.PartTarget)}");
 // The node's warm-up also waits for its JIT to go quiet: 20-40 s on this 2-core machine.
-var oursSeconds = o.Warmup + 30 + o.Measure + 5;
+var oursSeconds = Math.Max(o.Warmup + 30, o.Settle) + o.Measure + 5;
 var minutes = (o.Sweep.Count * (oursSeconds + o.Warmup + o.Measure + 8) + (o.Idle > 0 ? o.Idle + 15 : 0) +
                (o.Latency > 0 ? oursSeconds - o.Measure + o.Latency : 0)) / 60.0;
 Console.WriteLine($"sweep N = {string.Join(",", o.Sweep)}: {o.Warmup} s warm-up (the node's until its JIT is quiet) + {o.Measure} s measured per side and N; " +
@@ -48,7 +48,7 @@ return 0;
 
 /// <summary>Command-line settings (run.sh passes them).</summary>
 internal sealed record BenchOptions(string Input, string HostDll, string Work, string Shm, string PidFile, int Measure, int Warmup,
-    IReadOnlyList<int> Sweep, int Latency, int Idle, Pacing Pace, bool Poll)
+    IReadOnlyList<int> Sweep, int Latency, int Idle, Pacing Pace, bool Poll, int Settle)
 {
     public static BenchOptions? Parse(string[] args)
     {
@@ -61,7 +61,7 @@ internal sealed record BenchOptions(string Input, string HostDll, string Work, s
             .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Where(n => n > 0).ToList();
         if (!Enum.TryParse<Pacing>(Get("pace") ?? "pcr", ignoreCase: true, out var pace)) return null;
         return new BenchOptions(input, dll, work, shm, pidfile, Int("measure", 30), Int("warmup", 10), sweep, Int("latency", 60), Int("idle", 10),
-            pace, Int("poll", 1) != 0);
+            pace, Int("poll", 1) != 0, Int("settle", 130));
     }
 }
 
@@ -128,6 +128,7 @@ internal sealed class Bench(BenchOptions o, TsTimeline ts, Children children)
             if (measureIdle)
             {
                 await Task.Delay(3000); // let the fresh cluster settle
+                await node.SettledAsync(o.Settle);
                 await WaitJitQuietAsync(node.Pid, TimeSpan.FromSeconds(60));
                 var c0 = ProcStats.ProcessCpuSeconds(node.Pid);
                 await Task.Delay(TimeSpan.FromSeconds(o.Idle));
@@ -144,6 +145,7 @@ internal sealed class Bench(BenchOptions o, TsTimeline ts, Children children)
             replayer.Start();
             var polling = pollers.Select(p => p.RunAsync(stop.Token)).ToList();
             await Task.Delay(TimeSpan.FromSeconds(o.Warmup));
+            await node.SettledAsync(o.Settle);
             var jit = await WaitJitQuietAsync(node.Pid, TimeSpan.FromSeconds(60));
             var (side, t0, t1) = await MeasureAsync(n, () => [node.Pid], ports, replayer, () => null);
             side = side with { Note = $"warm-up {o.Warmup + jit.TotalSeconds:0} s (JIT quiet)" };

@@ -27,6 +27,15 @@ internal sealed class NodeUnderTest : IDisposable
 
     public string Url { get; }
     public string Log { get; }
+
+    private readonly Stopwatch _up = Stopwatch.StartNew();
+
+    /// <summary>
+    /// Waits until the node has run <paramref name="seconds"/>: its start-up work is over by then (JIT, and the session
+    /// waker's first round, which recovers every session bucket from one to two minutes after start). That is a cost
+    /// per node start, not per channel-hour, so the measured intervals leave it out.
+    /// </summary>
+    public Task SettledAsync(int seconds) => TimeSpan.FromSeconds(seconds) - _up.Elapsed is { Ticks: > 0 } left ? Task.Delay(left) : Task.CompletedTask;
     public HttpClient Http { get; }
     public int Pid => _process.Id;
 
