@@ -100,7 +100,18 @@ public sealed class UdpIngestPoller
                 registrations = _registrations;
             }
 
-            foreach (var registration in registrations) registration.Drain(receiver, chunk);
+            foreach (var registration in registrations)
+            {
+                try
+                {
+                    registration.Drain(receiver, chunk);
+                }
+                catch (Exception ex)
+                {
+                    // A fault of one source's hand-on (never expected) stops that source, not the thread every channel needs.
+                    registration.Fault(ex);
+                }
+            }
 
             next += tick;
             var wait = next - Stopwatch.GetTimestamp();
@@ -167,6 +178,17 @@ public sealed class UdpIngestPoller
         private void Flush(byte[] chunk, int count, int datagrams)
         {
             if (datagrams > 0) deliver(ByteString.CopyFrom(chunk, 0, count), datagrams);
+        }
+
+        public void Fault(Exception error)
+        {
+            lock (_gate)
+            {
+                if (_closed) return;
+                Close();
+            }
+
+            fail(error);
         }
 
         private void Close()
