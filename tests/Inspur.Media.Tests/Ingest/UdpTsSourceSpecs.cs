@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -70,6 +71,49 @@ public sealed class UdpTsSourceSpecs : IAsyncLifetime
             if (!sender.HasExited) sender.Kill(entireProcessTree: true);
             await sender.WaitForExitAsync();
         }
+    }
+
+    /// <summary>A running UDP source whose chunks are kept, with their byte count.</summary>
+    private sealed class Collected(IngestStats stats, UniqueKillSwitch kill, Task done, ConcurrentQueue<ByteString> chunks, StrongBox<long> bytes)
+    {
+        public IngestStats Stats => stats;
+        public UniqueKillSwitch Kill => kill;
+        public Task Done => done;
+        public ConcurrentQueue<ByteString> Chunks => chunks;
+        public long Bytes => Interlocked.Read(ref bytes.Value);
+        public byte[] All() => chunks.SelectMany(c => c.ToArray()).ToArray();
+    }
+
+    private Collected Collect(UdpIngestOptions options)
+    {
+        var chunks = new ConcurrentQueue<ByteString>();
+        var bytes = new StrongBox<long>();
+        var ((stats, kill), done) = Source.FromGraph(new UdpTsSource(options))
+            .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Both)
+            .ToMaterialized(Sink.ForEach<ByteString>(c =>
+            {
+                chunks.Enqueue(c);
+                Interlocked.Add(ref bytes.Value, c.Count);
+            }), Keep.Both)
+            .Run(_system.Materializer());
+        return new Collected(stats, kill, done, chunks, bytes);
+    }
+
+    /// <summary>
+    /// The socket is bound once the stage has started: sends a probe datagram every 20 ms until one reached the stream
+    /// (at most 10 s), and returns how many the source counted.
+    /// </summary>
+    private static async Task<long> ProbeUntilSeenAsync(UdpClient client, Collected run, int port, int size)
+    {
+        var probe = new byte[size];
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (run.Bytes == 0 && DateTime.UtcNow < deadline)
+        {
+            await client.SendAsync(probe, new IPEndPoint(IPAddress.Loopback, port));
+            await Task.Delay(20);
+        }
+
+        return run.Stats.Datagrams;
     }
 
     [Fact]
@@ -155,27 +199,11 @@ public sealed class UdpTsSourceSpecs : IAsyncLifetime
         const int Size = 1316;
         var port = FreeUdpPort();
         var options = new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback, Coalesce = TimeSpan.FromMilliseconds(coalesceMs) };
-        var received = new System.Collections.Concurrent.ConcurrentQueue<ByteString>();
-        long bytes = 0;
-        var (stats, kill) = Source.FromGraph(new UdpTsSource(options))
-            .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Both)
-            .To(Sink.ForEach<ByteString>(c =>
-            {
-                received.Enqueue(c);
-                Interlocked.Add(ref bytes, c.Count);
-            }))
-            .Run(_system.Materializer());
+        var run = Collect(options);
+        var (stats, kill, received) = (run.Stats, run.Kill, run.Chunks);
         using var client = new UdpClient();
-        // The socket is bound once the stage has started; send until the first datagram is seen, then the burst.
-        var probe = new byte[Size];
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (stats.Datagrams == 0 && DateTime.UtcNow < deadline)
-        {
-            await client.SendAsync(probe, new IPEndPoint(IPAddress.Loopback, port));
-            await Task.Delay(20);
-        }
-
-        var probes = stats.Datagrams;
+        var probes = await ProbeUntilSeenAsync(client, run, port, Size);
         var sent = new List<byte>();
         for (var i = 0; i < Datagrams; i++)
         {
@@ -187,12 +215,12 @@ public sealed class UdpTsSourceSpecs : IAsyncLifetime
 
         // Every datagram must reach the stream: wait for their bytes (bounded), then stop.
         var expected = (probes + Datagrams) * Size;
-        while (Interlocked.Read(ref bytes) < expected && DateTime.UtcNow < deadline + TimeSpan.FromSeconds(10)) await Task.Delay(10);
+        while (run.Bytes < expected && DateTime.UtcNow < deadline + TimeSpan.FromSeconds(10)) await Task.Delay(10);
         kill.Shutdown();
 
         Assert.Equal(0, stats.Dropped);
-        Assert.Equal(expected, Interlocked.Read(ref bytes));
-        var all = received.SelectMany(c => c.ToArray()).ToArray();
+        Assert.Equal(expected, run.Bytes);
+        var all = run.All();
         Assert.Equal(sent, all[(int)(probes * Size)..]);
         Assert.All(received, c => Assert.True(c.Count <= 64 * 1024));
         var chunksOfBurst = received.Count - (int)probes;
@@ -214,20 +242,7 @@ public sealed class UdpTsSourceSpecs : IAsyncLifetime
         var window = TimeSpan.FromMilliseconds(7); // a tick no other spec uses: this poller reads only these sources
         var poller = UdpIngestPoller.For(window);
         var ports = Enumerable.Range(0, Sources).Select(_ => FreeUdpPort()).ToList();
-        var runs = ports.Select(port =>
-        {
-            var received = new System.Collections.Concurrent.ConcurrentQueue<ByteString>();
-            var bytes = new StrongBox<long>();
-            var ((stats, kill), done) = Source.FromGraph(new UdpTsSource(new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback, Coalesce = window }))
-                .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Both)
-                .ToMaterialized(Sink.ForEach<ByteString>(c =>
-                {
-                    received.Enqueue(c);
-                    Interlocked.Add(ref bytes.Value, c.Count);
-                }), Keep.Both)
-                .Run(_system.Materializer());
-            return (Port: port, Received: received, Bytes: bytes, Stats: stats, Kill: kill, Done: done);
-        }).ToList();
+        var runs = ports.Select(port => Collect(new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback, Coalesce = window })).ToList();
 
         // A source registers once its socket is bound.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
@@ -242,14 +257,14 @@ public sealed class UdpTsSourceSpecs : IAsyncLifetime
         }
 
         deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (runs.Any(r => Interlocked.Read(ref r.Bytes.Value) < Datagrams * Size) && DateTime.UtcNow < deadline) await Task.Delay(10);
+        while (runs.Any(r => r.Bytes < Datagrams * Size) && DateTime.UtcNow < deadline) await Task.Delay(10);
         for (var s = 0; s < Sources; s++)
         {
             var run = runs[s];
-            Assert.Equal(Enumerable.Range(0, Datagrams).SelectMany(i => Datagram(s, i)).ToArray(), run.Received.SelectMany(c => c.ToArray()).ToArray());
+            Assert.Equal(Enumerable.Range(0, Datagrams).SelectMany(i => Datagram(s, i)).ToArray(), run.All());
             Assert.Equal(Datagrams, run.Stats.Datagrams);
             Assert.Equal(0, run.Stats.Dropped);
-            Assert.True(run.Received.Count < Datagrams, $"source {s}: {run.Received.Count} chunks for {Datagrams} datagrams");
+            Assert.True(run.Chunks.Count < Datagrams, $"source {s}: {run.Chunks.Count} chunks for {Datagrams} datagrams");
         }
 
         foreach (var run in runs) run.Kill.Shutdown();
@@ -276,28 +291,12 @@ public sealed class UdpTsSourceSpecs : IAsyncLifetime
         var window = TimeSpan.FromMilliseconds(9); // a tick no other spec uses
         var port = FreeUdpPort();
         var options = new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback, Coalesce = window, ReceiveBufferBytes = 64 * 1024 };
-        var received = new System.Collections.Concurrent.ConcurrentQueue<ByteString>();
-        long bytes = 0;
-        var (stats, kill) = Source.FromGraph(new UdpTsSource(options))
-            .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Both)
-            .To(Sink.ForEach<ByteString>(c =>
-            {
-                received.Enqueue(c);
-                Interlocked.Add(ref bytes, c.Count);
-            }))
-            .Run(_system.Materializer());
+        var run = Collect(options);
         using var client = new UdpClient();
-        var probe = new byte[Size];
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (Interlocked.Read(ref bytes) == 0 && DateTime.UtcNow < deadline)
-        {
-            await client.SendAsync(probe, new IPEndPoint(IPAddress.Loopback, port));
-            await Task.Delay(20);
-        }
-
+        var probes = await ProbeUntilSeenAsync(client, run, port, Size);
         Assert.Equal(0, UdpIngestPoller.For(window).Count);
-        var probes = stats.Datagrams;
-        var chunksBefore = received.Count;
+        var chunksBefore = run.Chunks.Count;
         var sent = new List<byte>();
         for (var i = 0; i < Datagrams; i++)
         {
@@ -307,12 +306,12 @@ public sealed class UdpTsSourceSpecs : IAsyncLifetime
         }
 
         var expected = (probes + Datagrams) * Size;
-        while (Interlocked.Read(ref bytes) < expected && DateTime.UtcNow < deadline + TimeSpan.FromSeconds(10)) await Task.Delay(10);
-        kill.Shutdown();
+        while (run.Bytes < expected && DateTime.UtcNow < deadline + TimeSpan.FromSeconds(10)) await Task.Delay(10);
+        run.Kill.Shutdown();
 
-        Assert.Equal(expected, Interlocked.Read(ref bytes));
-        Assert.Equal(sent, received.SelectMany(c => c.ToArray()).ToArray()[(int)(probes * Size)..]);
-        Assert.Equal(0, stats.Dropped);
-        Assert.True(received.Count - chunksBefore < Datagrams, $"{received.Count - chunksBefore} chunks for {Datagrams} datagrams: not batched");
+        Assert.Equal(expected, run.Bytes);
+        Assert.Equal(sent, run.All()[(int)(probes * Size)..]);
+        Assert.Equal(0, run.Stats.Dropped);
+        Assert.True(run.Chunks.Count - chunksBefore < Datagrams, $"{run.Chunks.Count - chunksBefore} chunks for {Datagrams} datagrams: not batched");
     }
 }
