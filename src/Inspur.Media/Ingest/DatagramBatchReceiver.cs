@@ -41,10 +41,7 @@ public sealed unsafe partial class DatagramBatchReceiver : IDisposable
     public int Capacity => Volatile.Read(ref _batched) ? BatchSlots : 1;
 
     /// <summary>Datagram <paramref name="index"/> of the last <see cref="Receive"/>.</summary>
-    public ReadOnlySpan<byte> Datagram(int index) =>
-        new(_slots + (index * SlotSize), Volatile.Read(ref _batched) ? (int)_headers[index].Length : _fallbackLength);
-
-    private int _fallbackLength;
+    public ReadOnlySpan<byte> Datagram(int index) => new(_slots + (index * SlotSize), (int)_headers[index].Length);
 
     /// <summary>Reads what is queued, up to <see cref="Capacity"/> datagrams; 0 when nothing is. Throws on a socket error.</summary>
     public int Receive(Socket socket)
@@ -68,7 +65,7 @@ public sealed unsafe partial class DatagramBatchReceiver : IDisposable
         var n = socket.Receive(new Span<byte>(_slots, SlotSize), SocketFlags.None, out var error);
         if (error == SocketError.WouldBlock) return 0;
         if (error != SocketError.Success) throw new SocketException((int)error);
-        _fallbackLength = n;
+        _headers[0].Length = (uint)n; // where recvmmsg would have put it
         return 1;
     }
 

@@ -108,7 +108,8 @@ public sealed class UdpIngestPoller
                 }
                 catch (Exception ex)
                 {
-                    // A fault of one source's hand-on (never expected) stops that source, not the thread every channel needs.
+                    // A receive error, or a fault of a source's hand-on (never expected), stops that source, not the
+                    // thread every channel needs.
                     registration.Fault(ex);
                 }
             }
@@ -144,10 +145,9 @@ public sealed class UdpIngestPoller
                     }
                     catch (Exception ex) when (ex is SocketException or IOException)
                     {
+                        // Hand on what this tick read before the error; the thread then stops this source (Fault).
                         Flush(chunk, used, datagrams);
-                        Close();
-                        fail(ex);
-                        return;
+                        throw;
                     }
 
                     for (var i = 0; i < count; i++)
