@@ -159,7 +159,7 @@ public sealed partial class AdminPageSpecs(DemoBrowserFixture fixture) : IClassF
         var page = await OpenAsync("/admin");
         await Row(page, "demo-1").Locator("td.id a").ClickAsync(new() { Timeout = 30_000 });
 
-        await page.WaitForURLAsync("**/admin/channels/demo-1");
+        await Expect(page).ToHaveURLAsync(Node.HttpUrl + "/admin/channels/demo-1", new() { Timeout = 15_000 });
         var head = page.Locator(".page-head[data-channel='demo-1']");
         await Expect(head.Locator("h1")).ToContainTextAsync("Demo 1");
         await page.Locator(".page-head[data-channel='demo-1'][data-phase='Live'], .page-head[data-channel='demo-1'][data-phase='Degraded']")
@@ -177,7 +177,7 @@ public sealed partial class AdminPageSpecs(DemoBrowserFixture fixture) : IClassF
     {
         var page = await OpenAsync("/");
         await page.Locator("a[href='/admin']").ClickAsync();
-        await page.WaitForURLAsync("**/admin");
+        await Expect(page).ToHaveURLAsync(Node.HttpUrl + "/admin", new() { Timeout = 15_000 });
         await Expect(page.Locator("h1")).ToHaveTextAsync("Channels");
         await AssertHealthyAsync(page);
     }

@@ -95,7 +95,7 @@ public sealed class SubscriberAdminSpecs(SubscriberAdminFixture fixture) : IClas
         await Expect(page.Locator("header nav a[href='/admin/subscribers']")).ToHaveCountAsync(1);
         await page.Locator("form#subscriber-search input[name=q]").FillAsync(id, new() { Timeout = 30_000 });
         await page.Locator("form#subscriber-search button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync($"**/admin/subscribers?q={id}");
+        await Expect(page).ToHaveURLAsync($"{fixture.Node.HttpUrl}/admin/subscribers?q={id}", new() { Timeout = 15_000 });
         var row = page.Locator($"table.subscribers tr[data-subscriber='{id}']");
         await Expect(row.Locator("td.name")).ToHaveTextAsync("Han Meimei", new() { Timeout = 30_000 });
         await Expect(row.Locator("td.status")).ToHaveTextAsync("active");
@@ -104,7 +104,7 @@ public sealed class SubscriberAdminSpecs(SubscriberAdminFixture fixture) : IClas
         await Expect(page.Locator("table.subscribers tr[data-subscriber]")).ToHaveCountAsync(1);
 
         await row.Locator("td.id a").ClickAsync();
-        await page.WaitForURLAsync($"**/admin/subscribers/{id}");
+        await Expect(page).ToHaveURLAsync($"{fixture.Node.HttpUrl}/admin/subscribers/{id}", new() { Timeout = 15_000 });
         await Expect(page.Locator($".page-head[data-subscriber='{id}'] h1")).ToContainTextAsync("Han Meimei", new() { Timeout = 30_000 });
         await Expect(page.Locator(".card.account dd.status")).ToHaveTextAsync("active");
         await Expect(page.Locator(".card.account dd.limits")).ToHaveTextAsync("3 devices, 2 concurrent streams");
