@@ -11,7 +11,7 @@ var o = BenchOptions.Parse(args);
 if (o is null)
 {
     Console.Error.WriteLine("usage: LiveDensity --input <ts> --host-dll <Inspur.Host.dll> --work <dir> --shm <tmpfs dir> --pidfile <file>\n" +
-                            "       [--measure 30] [--warmup 10] [--sweep 1,4,8,16] [--latency 60] [--idle 10] [--settle 130] [--pace pcr|rate|frame] [--poll 1|0]");
+                            "       [--measure 30] [--warmup 10] [--sweep 1,4,8,16] [--latency 60] [--idle 10] [--settle 130] [--pace pcr|rate|frame] [--poll 1|0] [--archive-hours 72]");
     return 2;
 }
 
@@ -26,7 +26,7 @@ Console.WriteLine($"offline check of our segmenter: {ts.CheckClosingDatagrams(Be
 var oursSeconds = Math.Max(o.Warmup + 30, o.Settle) + o.Measure + 5;
 var minutes = (o.Sweep.Count * (oursSeconds + o.Warmup + o.Measure + 8) + (o.Idle > 0 ? o.Idle + 15 : 0) +
                (o.Latency > 0 ? oursSeconds - o.Measure + o.Latency : 0)) / 60.0;
-Console.WriteLine($"sweep N = {string.Join(",", o.Sweep)}: {o.Warmup} s warm-up (the node's until its JIT is quiet) + {o.Measure} s measured per side and N; " +
+Console.WriteLine($"sweep N = {string.Join(",", o.Sweep)}: {o.Warmup} s warm-up (the node's until its JIT is quiet) + {o.Measure} s measured per side and N; our channels archive {o.ArchiveHours} h; " +
                   $"latency run {o.Latency} s; about {minutes:0.0} min");
 
 var rows = new List<(int N, OursResult Ours, SideResult Ffmpeg)>();
@@ -48,7 +48,7 @@ return 0;
 
 /// <summary>Command-line settings (run.sh passes them).</summary>
 internal sealed record BenchOptions(string Input, string HostDll, string Work, string Shm, string PidFile, int Measure, int Warmup,
-    IReadOnlyList<int> Sweep, int Latency, int Idle, Pacing Pace, bool Poll, int Settle)
+    IReadOnlyList<int> Sweep, int Latency, int Idle, Pacing Pace, bool Poll, int Settle, int ArchiveHours)
 {
     public static BenchOptions? Parse(string[] args)
     {
@@ -61,7 +61,7 @@ internal sealed record BenchOptions(string Input, string HostDll, string Work, s
             .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Where(n => n > 0).ToList();
         if (!Enum.TryParse<Pacing>(Get("pace") ?? "pcr", ignoreCase: true, out var pace)) return null;
         return new BenchOptions(input, dll, work, shm, pidfile, Int("measure", 30), Int("warmup", 10), sweep, Int("latency", 60), Int("idle", 10),
-            pace, Int("poll", 1) != 0, Int("settle", 130));
+            pace, Int("poll", 1) != 0, Int("settle", 130), Int("archive-hours", 72));
     }
 }
 
@@ -136,7 +136,7 @@ internal sealed class Bench(BenchOptions o, TsTimeline ts, Children children)
             }
 
             var ports = Enumerable.Range(0, n).Select(_ => Children.FreePort(SocketType.Dgram)).ToList();
-            for (var i = 0; i < n; i++) await node.AddChannelAsync($"bench-{i + 1}", i + 1, ports[i], lowLatency: false);
+            for (var i = 0; i < n; i++) await node.AddChannelAsync($"bench-{i + 1}", i + 1, ports[i], lowLatency: false, o.ArchiveHours);
             await WaitBoundAsync(ports, () => false, node.Log);
 
             using var replayer = new Replayer(ts, ports, TimeSpan.FromSeconds(o.Warmup + o.Measure + 120));
@@ -208,8 +208,8 @@ internal sealed class Bench(BenchOptions o, TsTimeline ts, Children children)
         try
         {
             var ports = new[] { Children.FreePort(SocketType.Dgram), Children.FreePort(SocketType.Dgram) };
-            await node.AddChannelAsync("lat-plain", 1, ports[0], lowLatency: false);
-            await node.AddChannelAsync("lat-ll", 2, ports[1], lowLatency: true);
+            await node.AddChannelAsync("lat-plain", 1, ports[0], lowLatency: false, o.ArchiveHours);
+            await node.AddChannelAsync("lat-ll", 2, ports[1], lowLatency: true, o.ArchiveHours);
             await WaitBoundAsync(ports, () => false, node.Log);
             using var replayer = new Replayer(ts, ports, TimeSpan.FromSeconds(o.Warmup + o.Latency + 120));
             using var stop = new CancellationTokenSource();

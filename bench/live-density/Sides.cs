@@ -75,11 +75,11 @@ internal sealed class NodeUnderTest : IDisposable
         }
     }
 
-    /// <summary>Creates and starts a channel fed by UDP on 127.0.0.1:<paramref name="port"/>.</summary>
-    public async Task AddChannelAsync(string id, int number, int port, bool lowLatency)
+    /// <summary>Creates and starts a channel fed by UDP on 127.0.0.1:<paramref name="port"/>, archiving <paramref name="archiveHours"/> (0: live only).</summary>
+    public async Task AddChannelAsync(string id, int number, int port, bool lowLatency, int archiveHours)
     {
         using var created = await Http.PostAsJsonAsync("/api/v1/channels",
-            new { id, name = $"Bench {number}", number, source = $"udp://127.0.0.1:{port}", lowLatency });
+            new { id, name = $"Bench {number}", number, source = $"udp://127.0.0.1:{port}", lowLatency, archiveHours });
         if (created.StatusCode != HttpStatusCode.Created)
             throw new InvalidOperationException($"POST channel {id}: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
         using var started = await Http.PostAsync($"/api/v1/channels/{id}/start", null);

@@ -6,6 +6,7 @@
 #   e.g. run.sh 10 1,4 20 5   (about 3 minutes)      run.sh 60 1,4,8,16,32 180   (longer, sweeps further)
 #   options: --pace pcr|rate|frame (default pcr)   --poll 0 (CPU only: do not follow our playlists)   --idle <s> (idle-node CPU)
 #            --settle <s> (default 130: measure a node only once it has run this long, past its start-up work)
+#            --archive-hours <h> (default 72, the product's default: our channels write every segment to the node's archive; 0: live only)
 # The node's warm-up also waits (at most 60 s) for .NET tiered compilation to go quiet, so count ~2 min per N by default.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

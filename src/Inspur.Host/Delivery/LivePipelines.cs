@@ -34,6 +34,9 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, Nod
 
     private readonly IMaterializer _materializer = system.Materializer();
 
+    /// <summary>Ingest graphs run on the UDP poller's thread where the node's HOCON defines the ingest dispatcher.</summary>
+    private readonly Attributes _ingest = IngestDispatcher.For(system);
+
     public string Node => Cluster.Get(system).SelfAddress.ToString();
 
     public ILivePipeline Start(ChannelId channel, ChannelConfig config)
@@ -84,6 +87,7 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, Nod
             })), Keep.Both)
             .ToMaterialized(Sink.ForEach(publish), Keep.Both)
             .MapMaterializedValue(m => (m.Item1.Item1, m.Item1.Item2, m.Item2))
+            .AddAttributes(_ingest)
             .Run(_materializer);
         onAir.State = ingest;
         registry.Publish(channel.Value, rendition);
@@ -107,7 +111,7 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, Nod
                 var rendition = new LiveRendition(rung.Name, TargetDuration, part, encryption: encryption);
                 var running = LivePipeline.RunUdp(new UdpIngestOptions(port) { BindAddress = IPAddress.Loopback },
                     new SegmenterOptions { TargetDuration = TargetDuration, PartTarget = part, SharedAnchor = anchor }, rendition, _materializer,
-                    feed is null ? null : o => feed.Add(rendition.Name, o));
+                    feed is null ? null : o => feed.Add(rendition.Name, o), _ingest);
                 firstStats ??= running.Stream;
                 renditions.Add(rendition);
                 switches.Add(running.Switch);
@@ -132,6 +136,7 @@ public sealed class LivePipelines(ActorSystem system, LiveRegistry registry, Nod
                 .ViaMaterialized(KillSwitches.Single<ByteString>(), Keep.Both)
                 .ToMaterialized(Sink.ForEach<ByteString>(bytes => backlog.Writer.TryWrite(bytes)), Keep.Both)
                 .MapMaterializedValue(m => (m.Item1.Item1, m.Item1.Item2, m.Item2))
+                .AddAttributes(_ingest)
                 .Run(_materializer);
             switches.Add(kill);
             completions.Add(fed);

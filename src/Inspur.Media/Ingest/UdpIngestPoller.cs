@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
+using Akka.Dispatch;
 using Akka.IO;
 
 namespace Inspur.Media.Ingest;
@@ -14,6 +15,8 @@ namespace Inspur.Media.Ingest;
 /// tick between them, for at most a tick of delay, and a socket costs about one system call per tick (Linux
 /// <c>recvmmsg</c>, see <see cref="DatagramBatchReceiver"/>). The kernel's receive buffer holds a tick's datagrams
 /// meanwhile, so it must be sized for a tick of the fastest feed (8 MB requested; the kernel caps it at rmem_max).
+/// The same thread runs the work of <see cref="IngestDispatcher"/> (the ingest graphs' stream actors) after each drain,
+/// so what it read is segmented without waking another thread.
 /// </summary>
 public sealed class UdpIngestPoller
 {
@@ -30,8 +33,11 @@ public sealed class UdpIngestPoller
     internal const int MaxBytesPerTick = 800 * 1024;
 
     private readonly object _gate = new();
+    private readonly ConcurrentQueue<IRunnable> _work = new();
     private Registration[] _registrations = [];
     private Thread? _thread;
+    private int _waiting;
+    private long _workFaults;
 
     private UdpIngestPoller(TimeSpan tick) => Tick = tick;
 
@@ -60,23 +66,43 @@ public sealed class UdpIngestPoller
         lock (_gate)
         {
             _registrations = [.. _registrations, registration];
-            if (_thread is null)
-            {
-                _thread = new Thread(Run) { IsBackground = true, Name = $"udp-ingest-{Tick.TotalMilliseconds:0}ms" };
-                _thread.Start();
-            }
-            else
-            {
-                Monitor.PulseAll(_gate);
-            }
+            Monitor.PulseAll(_gate);
         }
 
+        EnsureThread();
         return registration;
     }
 
     private void Remove(Registration registration)
     {
         lock (_gate) _registrations = [.. _registrations.Where(r => r != registration)];
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on this poller's thread: right away when it waits for the next tick, else after the
+    /// sockets of this tick have been drained (work posted while it runs is run in the same turn). This is how the
+    /// stream actors of <see cref="IngestDispatcher"/> run where their chunks were read.
+    /// </summary>
+    public void Post(IRunnable work)
+    {
+        EnsureThread();
+        _work.Enqueue(work);
+        if (Volatile.Read(ref _waiting) == 0) return;
+        lock (_gate) Monitor.PulseAll(_gate);
+    }
+
+    /// <summary>Work items that threw out of their run (an actor's mailbox run catches its actor's faults itself).</summary>
+    public long WorkFaults => Interlocked.Read(ref _workFaults);
+
+    private void EnsureThread()
+    {
+        if (Volatile.Read(ref _thread) is not null) return;
+        lock (_gate)
+        {
+            if (_thread is not null) return;
+            _thread = new Thread(Run) { IsBackground = true, Name = $"udp-ingest-{Tick.TotalMilliseconds:0}ms" };
+            _thread.Start();
+        }
     }
 
     private void Run()
@@ -87,37 +113,81 @@ public sealed class UdpIngestPoller
         var next = Stopwatch.GetTimestamp();
         while (true)
         {
-            Registration[] registrations;
-            lock (_gate)
+            var registrations = Volatile.Read(ref _registrations);
+            var now = Stopwatch.GetTimestamp();
+            if (registrations.Length > 0 && now >= next)
             {
-                // Nothing to read: sleep until a socket is registered, and start the schedule afresh then.
-                if (_registrations.Length == 0)
+                foreach (var registration in registrations)
                 {
-                    while (_registrations.Length == 0) Monitor.Wait(_gate);
-                    next = Stopwatch.GetTimestamp();
+                    try
+                    {
+                        registration.Drain(receiver, chunk);
+                    }
+                    catch (Exception ex)
+                    {
+                        // A receive error, or a fault of a source's hand-on (never expected), stops that source, not the
+                        // thread every channel needs.
+                        registration.Fault(ex);
+                    }
                 }
 
-                registrations = _registrations;
+                next += tick;
+                // Behind (a loaded machine): read again at once, without catching up on the ticks missed.
+                if (next <= Stopwatch.GetTimestamp()) next = Stopwatch.GetTimestamp();
             }
 
-            foreach (var registration in registrations)
+            RunWork(next);
+            Wait(next);
+        }
+    }
+
+    /// <summary>Runs the posted work until none is left or the next tick is due (reading the sockets comes first then).</summary>
+    private void RunWork(long until)
+    {
+        while (_work.TryDequeue(out var work))
+        {
+            try
             {
-                try
-                {
-                    registration.Drain(receiver, chunk);
-                }
-                catch (Exception ex)
-                {
-                    // A receive error, or a fault of a source's hand-on (never expected), stops that source, not the
-                    // thread every channel needs.
-                    registration.Fault(ex);
-                }
+                work.Run();
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref _workFaults);
+                Trace.TraceError($"{Thread.CurrentThread.Name}: a work item threw: {ex}");
             }
 
-            next += tick;
-            var wait = next - Stopwatch.GetTimestamp();
-            if (wait <= 0) next = Stopwatch.GetTimestamp(); // behind (a loaded machine): read again at once, no catching up
-            else Thread.Sleep(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
+            if (Volatile.Read(ref _registrations).Length > 0 && Stopwatch.GetTimestamp() >= until) return;
+        }
+    }
+
+    /// <summary>Sleeps until <paramref name="next"/> (without sockets: until one is registered) or until work is posted.</summary>
+    private void Wait(long next)
+    {
+        lock (_gate)
+        {
+            // Post reads _waiting after queueing its work, this reads the queue after setting _waiting (both fenced):
+            // a post either sees the flag and pulses under the lock, or its work is seen here and nothing waits.
+            Interlocked.Exchange(ref _waiting, 1);
+            try
+            {
+                while (_work.IsEmpty)
+                {
+                    if (_registrations.Length == 0)
+                    {
+                        Monitor.Wait(_gate);
+                        continue;
+                    }
+
+                    var wait = next - Stopwatch.GetTimestamp();
+                    if (wait <= 0) return;
+                    // Whole milliseconds, rounded up: a wait of under one would return at once, and spin until the tick.
+                    Monitor.Wait(_gate, (int)Math.Ceiling(wait * 1000.0 / Stopwatch.Frequency));
+                }
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _waiting, 0);
+            }
         }
     }
 

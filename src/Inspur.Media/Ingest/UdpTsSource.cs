@@ -31,7 +31,10 @@ public sealed record UdpIngestOptions(int Port)
     /// than <see cref="UdpIngestPoller.MinimumReceiveBuffer"/>, the socket is read on its own too, and what arrived
     /// within the window still reaches the stream as one chunk.
     /// </summary>
-    public TimeSpan Coalesce { get; init; } = TimeSpan.FromMilliseconds(10);
+    public TimeSpan Coalesce { get; init; } = DefaultCoalesce;
+
+    /// <summary>The default <see cref="Coalesce"/> window, which is also the default tick of <see cref="IngestDispatcher"/>.</summary>
+    public static readonly TimeSpan DefaultCoalesce = TimeSpan.FromMilliseconds(10);
 
     public void Validate()
     {

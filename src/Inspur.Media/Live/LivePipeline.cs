@@ -13,8 +13,9 @@ public sealed record RunningPipeline(IngestStats Ingest, TsStreamStats Stream, U
 public static class LivePipeline
 {
     /// <param name="published">Also told every output after the rendition took it (e.g. the archive); null for none.</param>
+    /// <param name="attributes">The graph's attributes, e.g. <see cref="IngestDispatcher.For"/>; none by default.</param>
     public static RunningPipeline RunUdp(UdpIngestOptions ingest, SegmenterOptions segmenter, LiveRendition rendition, IMaterializer materializer,
-        Action<SegmenterOutput>? published = null)
+        Action<SegmenterOutput>? published = null, Attributes? attributes = null)
     {
         var ((stats, killSwitch), streamStats, done) = Source.FromGraph(new UdpTsSource(ingest))
             .ViaMaterialized(KillSwitches.Single<Akka.IO.ByteString>(), Keep.Both)
@@ -25,6 +26,7 @@ public static class LivePipeline
                 published(o);
             }), Keep.Both)
             .MapMaterializedValue(m => (m.Item1.Item1, m.Item1.Item2, m.Item2))
+            .AddAttributes(attributes ?? Attributes.None)
             .Run(materializer);
         return new RunningPipeline(stats, streamStats, killSwitch, done);
     }
