@@ -21,7 +21,7 @@ public static class IngestDispatcher
 
     /// <summary>The dispatcher's definition for a system configured in code (tests); the node's comes from its HOCON.</summary>
     public static Config Config(TimeSpan tick) => ConfigurationFactory.ParseString($$"""
-        inspur.ingest-dispatcher {
+        {{Id}} {
           type = Dispatcher
           executor = "{{typeof(IngestExecutorConfigurator).AssemblyQualifiedName}}"
           tick = {{(int)tick.TotalMilliseconds}}ms

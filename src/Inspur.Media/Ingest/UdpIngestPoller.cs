@@ -133,7 +133,8 @@ public sealed class UdpIngestPoller
 
                 next += tick;
                 // Behind (a loaded machine): read again at once, without catching up on the ticks missed.
-                if (next <= Stopwatch.GetTimestamp()) next = Stopwatch.GetTimestamp();
+                var drained = Stopwatch.GetTimestamp();
+                if (next <= drained) next = drained;
             }
 
             RunWork(next);
