@@ -37,7 +37,10 @@ public static class IngestDispatcher
 /// <summary>Makes the <see cref="ExecutorService"/> of <see cref="IngestDispatcher"/> from its <c>tick</c> setting.</summary>
 public sealed class IngestExecutorConfigurator(Config config, IDispatcherPrerequisites prerequisites) : ExecutorServiceConfigurator(config, prerequisites)
 {
-    private readonly TimeSpan _tick = config.GetTimeSpan("tick", UdpIngestOptions.DefaultCoalesce, allowInfinite: false);
+    /// <summary>Checked when the dispatcher is configured: the poller is made only when the first work comes, too late to say why.</summary>
+    private readonly TimeSpan _tick = config.GetTimeSpan("tick", UdpIngestOptions.DefaultCoalesce, allowInfinite: false) is { Ticks: > 0 } tick
+        ? tick
+        : throw new ConfigurationException($"{IngestDispatcher.Id}.tick is {config.GetString("tick")}: a poll tick must be positive");
 
     public override ExecutorService Produce(string id) => new IngestExecutor(id, UdpIngestPoller.For(_tick));
 }

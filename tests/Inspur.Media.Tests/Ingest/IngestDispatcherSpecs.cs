@@ -83,6 +83,15 @@ public sealed class IngestDispatcherSpecs : IAsyncLifetime
         Assert.NotSame(Attributes.None, IngestDispatcher.For(_system));
     }
 
+    [Fact]
+    public void A_tick_that_is_not_positive_is_refused_when_the_dispatcher_is_made()
+    {
+        using var system = WithDispatcher("ingest-dispatcher-zero-tick", tickMs: 0);
+        var error = Record.Exception(() => system.Dispatchers.Lookup(IngestDispatcher.Id));
+        Assert.NotNull(error);
+        Assert.Contains("a poll tick must be positive", error.ToString());
+    }
+
     /// <summary>No socket is registered on this tick's poller, so it sleeps until work comes; an ask wakes it each time.</summary>
     [Fact]
     public async Task An_actor_on_the_dispatcher_answers_from_the_poller_thread_each_time_it_is_asked()
