@@ -1,5 +1,4 @@
 using Inspur.Host.Auth;
-using Microsoft.Extensions.Configuration;
 
 namespace Inspur.Host.Tests;
 
@@ -7,7 +6,7 @@ namespace Inspur.Host.Tests;
 public sealed class AuthSettingsSpecs
 {
     private static AuthSettings Read(params (string Key, string Value)[] settings) =>
-        AuthSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build());
+        AuthSettings.Read(InMemorySettings.Of(settings));
 
     [Fact]
     public void Codes_live_ten_minutes_and_boxes_poll_every_five_seconds_by_default()

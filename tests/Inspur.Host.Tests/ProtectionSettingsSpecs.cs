@@ -1,6 +1,5 @@
 using Inspur.Host.Protection;
 using Inspur.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Inspur.Host.Tests;
@@ -8,19 +7,16 @@ namespace Inspur.Host.Tests;
 /// <summary>Where the AES-128 master comes from, and the clear errors for a protection setting that cannot work.</summary>
 public sealed class ProtectionSettingsSpecs
 {
-    private static IConfiguration Config(params (string Key, string Value)[] pairs) =>
-        new ConfigurationBuilder().AddInMemoryCollection(pairs.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value))).Build();
-
     [Fact]
     public void Without_a_configured_master_a_node_makes_one_readable_only_by_itself_and_keeps_it()
     {
         var dir = Repo.TempDir("protection-local");
-        var first = ProtectionSettings.Read(Config(), dir, NullLogger.Instance);
+        var first = ProtectionSettings.Read(InMemorySettings.Of(), dir, NullLogger.Instance);
         var file = Path.Combine(dir, "protection", ProtectionSettings.MasterFile);
 
         Assert.Equal(32, new FileInfo(file).Length);
         if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
-        var again = ProtectionSettings.Read(Config(), dir, NullLogger.Instance);
+        var again = ProtectionSettings.Read(InMemorySettings.Of(), dir, NullLogger.Instance);
         Assert.Equal(first.Key("news", 1), again.Key("news", 1));
         Assert.Equal(ProtectionSettings.DefaultRotation, again.Rotation);
     }
@@ -29,7 +25,7 @@ public sealed class ProtectionSettingsSpecs
     public void A_configured_master_and_rotation_are_used()
     {
         var master = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
-        var keys = ProtectionSettings.Read(Config(("Inspur:Protection:MasterKey", master), ("Inspur:Protection:KeyRotation", "00:10:00")),
+        var keys = ProtectionSettings.Read(InMemorySettings.Of(("Inspur:Protection:MasterKey", master), ("Inspur:Protection:KeyRotation", "00:10:00")),
             Repo.TempDir("protection-configured"), NullLogger.Instance);
         var same = new Inspur.Media.Protection.ContentKeys(Convert.FromBase64String(master), TimeSpan.FromMinutes(10));
 
@@ -44,7 +40,7 @@ public sealed class ProtectionSettingsSpecs
     [InlineData("Inspur:Protection:KeyRotation", "00:00:05", "between one minute and seven days")]
     public void A_protection_setting_that_cannot_work_is_a_clear_error(string key, string value, string says)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => ProtectionSettings.Read(Config((key, value)), Repo.TempDir("protection-bad"), NullLogger.Instance));
+        var error = Assert.Throws<InvalidOperationException>(() => ProtectionSettings.Read(InMemorySettings.Of((key, value)), Repo.TempDir("protection-bad"), NullLogger.Instance));
 
         Assert.Contains(says, error.Message);
     }
@@ -57,7 +53,7 @@ public sealed class ProtectionSettingsSpecs
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         File.WriteAllBytes(file, [1, 2, 3]);
 
-        var error = Assert.Throws<InvalidOperationException>(() => ProtectionSettings.Read(Config(), dir, NullLogger.Instance));
+        var error = Assert.Throws<InvalidOperationException>(() => ProtectionSettings.Read(InMemorySettings.Of(), dir, NullLogger.Instance));
 
         Assert.Contains("fewer than a master key needs", error.Message);
         Assert.Equal([1, 2, 3], File.ReadAllBytes(file));

@@ -4,8 +4,12 @@ using Inspur.Media.Segmenting;
 
 namespace Inspur.Host.Archive;
 
-/// <summary>Where this node keeps its archive and how big it may grow (<c>Inspur:Archive:*</c>).</summary>
-public sealed record ArchiveSettings(bool Enabled, string Root, long? QuotaBytes)
+/// <summary>
+/// Where this node keeps its archive, how big it may grow and how it writes (<c>Inspur:Archive:*</c>).
+/// <paramref name="DirectWrites"/>: segments are written with <c>O_DIRECT</c> where the file system takes it (see
+/// <see cref="ArchiveWriter.DirectWrites"/>); false writes through the page cache everywhere.
+/// </summary>
+public sealed record ArchiveSettings(bool Enabled, string Root, long? QuotaBytes, bool DirectWrites = true)
 {
     public static ArchiveSettings Read(IConfiguration configuration, string dataDir)
     {
@@ -19,7 +23,7 @@ public sealed record ArchiveSettings(bool Enabled, string Root, long? QuotaBytes
             quota = (long)(gb * 1024 * 1024 * 1024);
         }
 
-        return new ArchiveSettings(section.GetValue("Enabled", true), Path.GetFullPath(root), quota);
+        return new ArchiveSettings(section.GetValue("Enabled", true), Path.GetFullPath(root), quota, section.GetValue("DirectWrites", true));
     }
 }
 
@@ -66,7 +70,7 @@ public sealed class NodeArchive(ArchiveSettings settings, TimeProvider clock)
 
     private string EncryptedMarker(string channel) => Path.Combine(Layout.ChannelDir(channel), ".encrypted");
 
-    public ArchiveFeed Feed(string channel) => new(new ArchiveWriter(Layout, Usage), channel);
+    public ArchiveFeed Feed(string channel) => new(new ArchiveWriter(Layout, Usage) { DirectWrites = Settings.DirectWrites }, channel);
 }
 
 /// <summary>
@@ -96,6 +100,9 @@ public sealed class ArchiveFeed : IDisposable
     public long Failures => Interlocked.Read(ref _failures);
 
     public string? LastError => Volatile.Read(ref _lastError);
+
+    /// <summary>Segments this feed has archived with direct IO, and through the page cache.</summary>
+    public (long Direct, long Buffered) Written => _writer.Counts;
 
     /// <summary>Queues a segment a rendition just published (its bytes are immutable from then on).</summary>
     public void Add(string rendition, SegmenterOutput output)
