@@ -65,10 +65,18 @@ public sealed class SegmenterStage(SegmenterOptions options) : GraphStageWithMat
             else if (!HasBeenPulled(_stage._in)) Pull(_stage._in);
         }
 
-        public void OnPart(PartInfo part, ReadOnlySpan<byte> bytes) => _ready.Enqueue(new PartReady(part, bytes.ToArray()));
+        public void OnPart(PartInfo part, ReadOnlySpan<byte> bytes) => _ready.Enqueue(new PartReady(part, Copy(bytes)));
 
         public void OnSegment(SegmentInfo segment, ReadOnlySpan<byte> bytes) =>
-            _ready.Enqueue(new SegmentReady(segment, bytes.ToArray()) { Description = _segmenter.Description });
+            _ready.Enqueue(new SegmentReady(segment, Copy(bytes)) { Description = _segmenter.Description });
+
+        // Every byte is overwritten at once, so the runtime need not zero the array first (a segment is a MiB or more).
+        private static byte[] Copy(ReadOnlySpan<byte> bytes)
+        {
+            var copy = GC.AllocateUninitializedArray<byte>(bytes.Length);
+            bytes.CopyTo(copy);
+            return copy;
+        }
 
         public override void PostStop() => _segmenter.Dispose();
 
