@@ -21,6 +21,29 @@ public sealed class ProtectionSettingsSpecs
         Assert.Equal(ProtectionSettings.DefaultRotation, again.Rotation);
     }
 
+    // Nodes started together on one data folder (deploy/cluster-3.sh) all make the master at once: one wins, the
+    // others read what it wrote instead of failing on "already exists" (CI31 saw a node die of that).
+    [Fact]
+    public async Task Nodes_making_the_local_master_at_the_same_time_all_end_with_the_same_one()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var dir = Repo.TempDir("protection-race");
+            using var go = new ManualResetEventSlim();
+            var readers = Enumerable.Range(0, 8).Select(_ => Task.Factory.StartNew(() =>
+            {
+                go.Wait();
+                return ProtectionSettings.Read(InMemorySettings.Of(), dir, NullLogger.Instance).Key("news", 1);
+            }, TaskCreationOptions.LongRunning)).ToArray();
+            go.Set();
+
+            var keys = await Task.WhenAll(readers);
+
+            Assert.All(keys, k => Assert.Equal(keys[0], k));
+            Assert.Equal([ProtectionSettings.MasterFile], Directory.GetFiles(Path.Combine(dir, "protection")).Select(Path.GetFileName));
+        }
+    }
+
     [Fact]
     public void A_configured_master_and_rotation_are_used()
     {

@@ -53,20 +53,52 @@ public static class ProtectionSettings
 
     private static byte[] LocalMaster(string path, ILogger log)
     {
-        if (File.Exists(path))
-        {
-            var existing = File.ReadAllBytes(path);
-            if (existing.Length >= ContentKeys.MinMasterLength) return existing;
-            throw new InvalidOperationException($"{path} holds {existing.Length} bytes, fewer than a master key needs ({ContentKeys.MinMasterLength}); remove it or configure {Section}:MasterKey");
-        }
+        if (File.Exists(path)) return ExistingMaster(path);
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var made = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-        var temp = path + ".tmp";
-        File.WriteAllBytes(temp, made);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.Move(temp, path);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try
+        {
+            // CreateNew is the kernel's exclusive create: of nodes started together on one data folder, one makes it.
+            using var file = new FileStream(path, options);
+            file.Write(made);
+            file.Flush(flushToDisk: true);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return ExistingMaster(path);
+        }
+
         log.LogWarning("No {Section}:MasterKey configured: made one in {Path}. Nodes of a cluster must share one master key; configure it.", Section, path);
         return made;
+    }
+
+    /// <summary>
+    /// Reads the master in the data folder. While it is locked or still empty, another node is making it (a write of
+    /// 32 bytes that completes at once), so that is waited for, at most 10 s; a file that is short is damaged.
+    /// </summary>
+    private static byte[] ExistingMaster(string path)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        byte[] existing;
+        while (true)
+        {
+            try
+            {
+                existing = File.ReadAllBytes(path);
+                if (existing.Length > 0 || DateTime.UtcNow > deadline) break;
+            }
+            catch (IOException) when (File.Exists(path) && DateTime.UtcNow <= deadline)
+            {
+                // held by the node making it
+            }
+
+            Thread.Sleep(10);
+        }
+
+        if (existing.Length >= ContentKeys.MinMasterLength) return existing;
+        throw new InvalidOperationException($"{path} holds {existing.Length} bytes, fewer than a master key needs ({ContentKeys.MinMasterLength}); remove it or configure {Section}:MasterKey");
     }
 }
