@@ -129,7 +129,12 @@ public sealed class HostProcess : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
+            {
+                // The exit can be seen before the output readers have delivered the last lines (the error that says why):
+                // the parameterless WaitForExit also waits for the asynchronous readers of the redirected streams to finish.
+                _process.WaitForExit();
                 throw new InvalidOperationException($"node exited with code {_process.ExitCode} before it was ready:\n{Output}");
+            }
             try
             {
                 using var response = await Http.GetAsync("/readyz");
